@@ -1,0 +1,73 @@
+# Roster — `make run` serves it, `make test` runs every test. Both install what is missing first
+# (and skip what is already there at the right version). No network is needed beyond crates.io,
+# npm and Debian's packages.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+CARGO_LEPTOS_VERSION := 0.3.10
+# Must equal the wasm-bindgen version in Cargo.lock (pinned in Cargo.toml).
+WASM_BINDGEN_VERSION := 0.2.130
+TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
+# PostgreSQL for the database tests: a local server, started if it is down.
+PG_VERSION := 15
+ROSTER_TEST_PG_URL ?= postgres://roster:roster@127.0.0.1:5432/postgres
+
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+
+.PHONY: run test build setup setup-rust setup-node setup-browser pg-up test-cargo test-e2e bench fmt lint
+
+## run: build Roster (release) and serve it on SQLite at http://127.0.0.1:3000
+run: setup-rust setup-node build
+	LEPTOS_SITE_ROOT=target/site $(TARGET_DIR)/release/server
+
+## test: cargo tests on SQLite and PostgreSQL, then the browser tests against a release build
+test: setup pg-up test-cargo build test-e2e
+
+build: setup-rust setup-node
+	cargo leptos build --release
+
+setup: setup-rust setup-node setup-browser
+
+setup-rust:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+	@if [ "$$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $(CARGO_LEPTOS_VERSION)" ]; then \
+	  echo "Installing cargo-leptos $(CARGO_LEPTOS_VERSION) (once per machine, ~15 min)…"; \
+	  cargo install cargo-leptos@$(CARGO_LEPTOS_VERSION) --locked; fi
+	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "Installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (once per machine, ~3 min)…"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --force; fi
+
+# npm packages: Playwright, axe, and binaryen's wasm-opt (Debian's is too old for this rustc).
+setup-node:
+	@if [ ! -f end2end/node_modules/.stamp ] || [ end2end/package-lock.json -nt end2end/node_modules/.stamp ]; then \
+	  cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund && touch node_modules/.stamp; fi
+
+# Playwright's own browser download cannot work here; Debian's Chromium does.
+setup-browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+pg-up:
+	@command -v pg_ctlcluster >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }
+	@pg_lsclusters -h | grep -q "^$(PG_VERSION) *main .*online" || pg_ctlcluster $(PG_VERSION) main start
+	@for i in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 && break; sleep 0.5; done
+	@su postgres -c "psql -qtAc \"SELECT 1 FROM pg_roles WHERE rolname = 'roster'\"" | grep -q 1 \
+	  || su postgres -c "psql -qc \"CREATE ROLE roster LOGIN CREATEDB PASSWORD 'roster'\""
+
+test-cargo:
+	ROSTER_TEST_PG_URL=$(ROSTER_TEST_PG_URL) cargo test -p app --features ssr
+	ROSTER_TEST_PG_URL=$(ROSTER_TEST_PG_URL) cargo test -p server
+
+test-e2e:
+	cd end2end && npx playwright test
+
+## bench: the benchmarks (SQLite and PostgreSQL), printing their figures
+bench: pg-up
+	ROSTER_TEST_PG_URL=$(ROSTER_TEST_PG_URL) cargo bench -p server
+
+fmt:
+	cargo fmt --all
+
+lint:
+	cargo clippy -p app --features ssr --all-targets -- -D warnings
+	cargo clippy -p server --all-targets -- -D warnings
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings

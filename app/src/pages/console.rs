@@ -1,0 +1,154 @@
+use super::ViewerResource;
+use crate::api::SignOut;
+use crate::components::{Header, Modal, Sidebar};
+use crate::i18n::{strings, Strings};
+use crate::model::Viewer;
+use leptos::prelude::*;
+use leptos_router::components::Outlet;
+use leptos_router::hooks::{use_location, use_navigate, use_params_map};
+
+/// The console frame around every admin and account page: header, sidebar, content.
+#[component]
+pub fn Console() -> impl IntoView {
+    let viewer = expect_context::<ViewerResource>();
+    view! {
+        <Suspense fallback=|| view! { <div class="boot" aria-busy="true">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                match viewer.await {
+                    Ok(Some(v)) => view! { <Frame viewer=v /> }.into_any(),
+                    Ok(None) => view! { <SignedOut /> }.into_any(),
+                    Err(e) => view! {
+                        <div class="page-error" role="alert">
+                            <h1>"Roster could not load"</h1>
+                            <p>{e.to_string()}</p>
+                            <a class="button" href="">"Try again"</a>
+                        </div>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// The server redirects anonymous page loads to /login; this covers a session that ended while
+/// the page was open.
+#[component]
+fn SignedOut() -> impl IntoView {
+    let location = use_location();
+    Effect::new(move |_| {
+        let here = location.pathname.get_untracked() + &location.search.get_untracked();
+        let _ = window()
+            .location()
+            .set_href(&format!("/login?next={}", js_sys_encode(&here)));
+    });
+    view! { <div class="boot">"Signing you in again…"</div> }
+}
+
+fn js_sys_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[component]
+fn Frame(viewer: Viewer) -> impl IntoView {
+    let s: &'static Strings = strings(viewer.language);
+    provide_context(s);
+    provide_context(viewer.clone());
+    let params = use_params_map();
+    let location = use_location();
+    let fallback_project = viewer.projects.first().map(|p| p.slug.clone());
+    let project = Signal::derive(move || {
+        params
+            .read()
+            .get("project")
+            .or_else(|| fallback_project.clone())
+    });
+    let section = Signal::derive(move || {
+        let path = location.pathname.get();
+        if path.starts_with("/account") {
+            "account".to_string()
+        } else {
+            path.rsplit('/').next().unwrap_or_default().to_string()
+        }
+    });
+    let theme = viewer.theme.as_str();
+
+    let navigate = use_navigate();
+    let on_project = Callback::new(move |slug: String| {
+        let sec = section.get_untracked();
+        let sec = if sec == "account" {
+            "users".to_string()
+        } else {
+            sec
+        };
+        navigate(&format!("/p/{slug}/{sec}"), Default::default());
+    });
+
+    let sign_out = ServerAction::<SignOut>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(())) = sign_out.value().get() {
+            let _ = window().location().set_href("/login");
+        }
+    });
+    let on_sign_out = Callback::new(move |_| {
+        sign_out.dispatch(SignOut {});
+    });
+
+    let shortcuts = RwSignal::new(false);
+    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+        let typing = document()
+            .active_element()
+            .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+            .unwrap_or(false);
+        if ev.key() == "?" && !typing {
+            shortcuts.set(true);
+        }
+    });
+
+    view! {
+        <div class="app" data-theme=theme>
+            <a class="skip-link" href="#content">{s.skip_to_content}</a>
+            <Header
+                viewer=viewer.clone()
+                strings=s
+                current=project
+                on_project=on_project
+                on_sign_out=on_sign_out
+                on_shortcuts=Callback::new(move |_| shortcuts.set(true))
+            />
+            <div class="app-body">
+                <Sidebar strings=s project=project section=section />
+                <main id="content" class="content" tabindex="-1">
+                    <Outlet />
+                </main>
+            </div>
+            <Modal
+                open=shortcuts
+                title=s.shortcuts.to_string()
+                close_label=s.close.to_string()
+                on_close=Callback::new(move |_| shortcuts.set(false))
+            >
+                <dl class="shortcuts">
+                    <dt><kbd>"/"</kbd></dt>
+                    <dd>"Search users"</dd>
+                    <dt><kbd>"?"</kbd></dt>
+                    <dd>"Show keyboard shortcuts"</dd>
+                    <dt><kbd>"Esc"</kbd></dt>
+                    <dd>"Close a dialog or menu"</dd>
+                </dl>
+                <div class="modal-actions">
+                    <button type="button" class="button" on:click=move |_| shortcuts.set(false)>
+                        {s.close}
+                    </button>
+                </div>
+            </Modal>
+        </div>
+    }
+}

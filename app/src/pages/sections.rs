@@ -1,0 +1,146 @@
+//! Pages of the console's sections. Each has its title, one-line description and states.
+use crate::i18n::{Strings, EN};
+use crate::model::Viewer;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+fn strings() -> &'static Strings {
+    use_context::<&'static Strings>().unwrap_or(&EN)
+}
+
+#[component]
+fn PageHeader(
+    title: &'static str,
+    lead: &'static str,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    view! {
+        <Title text=format!("{title} · Roster") />
+        <div class="page-header">
+            <div>
+                <h1>{title}</h1>
+                <p class="muted">{lead}</p>
+            </div>
+            <div class="page-actions">{children.map(|c| c())}</div>
+        </div>
+    }
+}
+
+#[component]
+fn Building() -> impl IntoView {
+    let s = strings();
+    view! {
+        <div class="empty-state">
+            <p>{s.coming_next}</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let s = strings();
+    view! {
+        <PageHeader title=s.users lead=s.users_lead />
+        <Building />
+    }
+}
+
+#[component]
+pub fn RolesPage() -> impl IntoView {
+    let s = strings();
+    view! {
+        <PageHeader title=s.roles lead=s.roles_lead />
+        <Building />
+    }
+}
+
+#[component]
+pub fn GroupsPage() -> impl IntoView {
+    let s = strings();
+    view! {
+        <PageHeader title=s.groups lead=s.groups_lead />
+        <Building />
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let s = strings();
+    view! {
+        <PageHeader title=s.audit lead=s.audit_lead />
+        <Building />
+    }
+}
+
+#[component]
+pub fn ProjectsPage() -> impl IntoView {
+    let s = strings();
+    let viewer = expect_context::<Viewer>();
+    view! {
+        <PageHeader title=s.projects lead=s.projects_lead />
+        <div class="card">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Slug"</th>
+                        <th scope="col">"Your permissions"</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {viewer
+                        .projects
+                        .iter()
+                        .map(|p| {
+                            view! {
+                                <tr>
+                                    <td>
+                                        <a href=format!("/p/{}/users", p.slug)>{p.name.clone()}</a>
+                                    </td>
+                                    <td class="mono">{p.slug.clone()}</td>
+                                    <td class="muted">{p.permissions.len()}" of 12"</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let s = strings();
+    let viewer = expect_context::<Viewer>();
+    view! {
+        <PageHeader title=s.account lead=s.account_lead />
+        <section class="card" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">"Profile"</h2>
+            <dl class="details">
+                <dt>"Name"</dt>
+                <dd>{viewer.display_name()}</dd>
+                <dt>{s.email}</dt>
+                <dd>{viewer.email.clone()}</dd>
+            </dl>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
+        res.set_status(http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Not found · Roster" />
+        <div class="auth-page">
+            <div class="auth-card">
+                <h1>{EN.not_found}</h1>
+                <p class="muted">{EN.not_found_lead}</p>
+                <a class="button block" href="/">"Go to Roster"</a>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,538 @@
+//! Sign-in, sessions and the per-request [`Principal`].
+//!
+//! Sessions are opaque 256-bit tokens in an HttpOnly cookie; the database keeps only their
+//! SHA-256. Failed sign-ins are counted per account and per client IP in the database, so the
+//! limits hold across several server processes.
+use super::audit::{self, Actor, Event};
+use super::store;
+use super::util::{hash_token, new_token, now_ms};
+use super::AppState;
+use crate::model::{validate_email, AppError, Permission, ProjectSummary};
+use sqlx::Row;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub const SESSION_COOKIE: &str = "roster_session";
+/// The cookie's name over https: the `__Host-` prefix pins it to this host, path `/`, Secure.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-roster_session";
+
+#[derive(Debug, Clone)]
+pub struct ThrottleConfig {
+    /// Failures (per account) after which each further failure is answered more slowly.
+    pub delay_after: i64,
+    /// The first delay; it doubles with each further failure, up to `max_delay`.
+    pub base_delay: Duration,
+    pub max_delay: Duration,
+    /// Failures per account within `window` that lock it for `lock_for`.
+    pub account_lock_after: i64,
+    /// Failures per client IP within `window` that lock that IP (higher: offices share IPs).
+    pub ip_lock_after: i64,
+    pub window: Duration,
+    pub lock_for: Duration,
+}
+
+impl Default for ThrottleConfig {
+    fn default() -> Self {
+        ThrottleConfig {
+            delay_after: 3,
+            base_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(4),
+            account_lock_after: 10,
+            ip_lock_after: 100,
+            window: Duration::from_secs(3600),
+            lock_for: Duration::from_secs(3600),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthConfig {
+    /// A session unused this long expires.
+    pub idle_timeout: Duration,
+    /// A session expires this long after sign-in, used or not.
+    pub absolute_timeout: Duration,
+    /// Set the Secure flag (and the `__Host-` name) on the session cookie.
+    pub secure_cookies: bool,
+    /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy.
+    pub trust_proxy: bool,
+    pub throttle: ThrottleConfig,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            idle_timeout: Duration::from_secs(7 * 24 * 3600),
+            absolute_timeout: Duration::from_secs(30 * 24 * 3600),
+            secure_cookies: false,
+            trust_proxy: false,
+            throttle: ThrottleConfig::default(),
+        }
+    }
+}
+
+/// Where a request comes from; put in the request's extensions by the server's middleware.
+#[derive(Debug, Clone, Default)]
+pub struct RequestMeta {
+    pub ip: String,
+    pub user_agent: String,
+    /// Served over https (directly, or a trusted proxy says so).
+    pub https: bool,
+    /// The raw session token from the cookie, if any.
+    pub session_token: Option<String>,
+}
+
+/// The authenticated caller of one request.
+#[derive(Debug, Clone)]
+pub struct Principal {
+    pub user_id: i64,
+    pub email: String,
+    pub is_superadmin: bool,
+    pub session_id: i64,
+    /// Effective permissions per project (role ∪ groups); every project for a superadmin.
+    pub projects: Vec<ProjectSummary>,
+}
+
+/// The request's authentication state, as an extension: None for anonymous callers.
+#[derive(Debug, Clone, Default)]
+pub struct Auth(pub Option<Arc<Principal>>);
+
+impl Principal {
+    /// The one permission check: the caller holds `perm` in the project `slug`. Returns the
+    /// project's id for the caller's scoped queries. Unknown and unpermitted projects give the
+    /// same answer, so project slugs cannot be probed.
+    pub fn require(&self, perm: Permission, slug: &str) -> Result<i64, AppError> {
+        self.projects
+            .iter()
+            .find(|p| p.slug == slug && p.can(perm))
+            .map(|p| p.id)
+            .ok_or(AppError::Forbidden)
+    }
+
+    pub fn can(&self, perm: Permission, project_id: i64) -> bool {
+        self.projects
+            .iter()
+            .any(|p| p.id == project_id && p.can(perm))
+    }
+
+    pub fn actor(&self, meta: &RequestMeta) -> Actor {
+        Actor {
+            user_id: Some(self.user_id),
+            email: Some(self.email.clone()),
+            ip: meta.ip.clone(),
+            user_agent: meta.user_agent.clone(),
+        }
+    }
+}
+
+impl Auth {
+    pub fn principal(&self) -> Result<&Principal, AppError> {
+        self.0.as_deref().ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// Resolves a session token to its principal, refusing revoked, expired and idle sessions and
+/// users who are no longer active. Touches `last_seen_at` at most once a minute.
+pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Principal>, AppError> {
+    let now = now_ms();
+    let row = sqlx::query(
+        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email, u.is_superadmin, u.status \
+           FROM sessions s JOIN users u ON u.id = s.user_id \
+          WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
+    )
+    .bind(hash_token(token))
+    .fetch_optional(state.db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let last_seen: i64 = row.try_get("last_seen_at")?;
+    let expires_at: i64 = row.try_get("expires_at")?;
+    let status: String = row.try_get("status")?;
+    if expires_at <= now
+        || last_seen + state.auth.idle_timeout.as_millis() as i64 <= now
+        || status != "active"
+    {
+        return Ok(None);
+    }
+    let session_id: i64 = row.try_get("id")?;
+    if now - last_seen > 60_000 {
+        let mut tx = state.db.begin().await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(session_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    }
+    let user_id: i64 = row.try_get("user_id")?;
+    let is_superadmin = row.try_get::<i64, _>("is_superadmin")? != 0;
+    Ok(Some(Principal {
+        user_id,
+        email: row.try_get("email")?,
+        is_superadmin,
+        session_id,
+        projects: store::project_permissions(&state.db, user_id, is_superadmin).await?,
+    }))
+}
+
+/// Browser, OS and device type of a user agent string.
+pub fn parse_user_agent(ua: &str) -> (String, String, String) {
+    match woothee::parser::Parser::new().parse(ua) {
+        Some(r) => {
+            let device = match r.category {
+                "pc" => "Desktop",
+                "smartphone" | "mobilephone" => "Mobile",
+                "crawler" => "Bot",
+                "appliance" => "Appliance",
+                _ => "Other",
+            };
+            let browser = if r.name == "UNKNOWN" {
+                "Unknown".to_string()
+            } else {
+                format!("{} {}", r.name, r.version).trim().to_string()
+            };
+            let os = if r.os == "UNKNOWN" {
+                "Unknown".to_string()
+            } else {
+                r.os.to_string()
+            };
+            (browser, os, device.to_string())
+        }
+        None => ("Unknown".into(), "Unknown".into(), "Other".into()),
+    }
+}
+
+/// The outcome of a successful sign-in.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub token: String,
+    pub user_id: i64,
+}
+
+/// Checks email and password and opens a new session. Unknown emails cost the same as wrong
+/// passwords and get the same answer; failures are throttled per account and per IP.
+pub async fn sign_in(
+    state: &AppState,
+    meta: &RequestMeta,
+    email: &str,
+    password: &str,
+) -> Result<SignedIn, AppError> {
+    let now = now_ms();
+    // Malformed emails are answered like unknown ones, after the same amount of work.
+    let email = validate_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
+    let account_key = format!("email:{email}");
+    let ip_key = format!("ip:{}", meta.ip);
+    let actor = Actor {
+        user_id: None,
+        email: Some(email.clone()),
+        ip: meta.ip.clone(),
+        user_agent: meta.user_agent.clone(),
+    };
+
+    let locked_until: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(locked_until) FROM sign_in_throttle WHERE key IN ($1, $2) AND locked_until > $3",
+    )
+    .bind(&account_key)
+    .bind(&ip_key)
+    .bind(now)
+    .fetch_one(state.db.pool())
+    .await?;
+
+    let user = sqlx::query("SELECT id, password_hash, status FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(state.db.pool())
+        .await?;
+    let user_id: Option<i64> = user.as_ref().map(|r| r.try_get("id")).transpose()?;
+
+    if let Some(until) = locked_until {
+        let mut tx = state.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            Event::new("auth.sign_in_failed")
+                .target(user_id, &email)
+                .details(serde_json::json!({"reason": "locked"})),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::Locked {
+            minutes: ((until - now) as u64).div_ceil(60_000).max(1),
+        });
+    }
+
+    let hash: Option<String> = user
+        .as_ref()
+        .map(|r| r.try_get("password_hash"))
+        .transpose()?
+        .flatten();
+    let ok = state.passwords.verify(password, hash.as_deref()).await?;
+    let status: Option<String> = user.as_ref().map(|r| r.try_get("status")).transpose()?;
+
+    if !ok {
+        let t = &state.auth.throttle;
+        let mut tx = state.db.begin().await?;
+        let account_failures =
+            record_failure(&mut tx, &account_key, t.account_lock_after, t).await?;
+        record_failure(&mut tx, &ip_key, t.ip_lock_after, t).await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            Event::new("auth.sign_in_failed")
+                .target(user_id, &email)
+                .details(serde_json::json!({"reason": "bad_credentials"})),
+        )
+        .await?;
+        tx.commit().await?;
+        if account_failures >= t.account_lock_after {
+            return Err(AppError::Locked {
+                minutes: t.lock_for.as_secs().div_ceil(60),
+            });
+        }
+        if account_failures > t.delay_after {
+            let factor = 1u32 << (account_failures - t.delay_after - 1).min(16) as u32;
+            tokio::time::sleep(t.base_delay.saturating_mul(factor).min(t.max_delay)).await;
+        }
+        return Err(AppError::InvalidCredentials);
+    }
+    let user_id = user_id.ok_or(AppError::InvalidCredentials)?;
+    if status.as_deref() != Some("active") {
+        // The password was right, so saying why does not reveal anything to a guesser.
+        let mut tx = state.db.begin().await?;
+        audit::record(
+            &mut tx,
+            &actor,
+            Event::new("auth.sign_in_failed")
+                .target(Some(user_id), &email)
+                .details(serde_json::json!({"reason": "inactive"})),
+        )
+        .await?;
+        tx.commit().await?;
+        return Err(AppError::Validation {
+            field: None,
+            message: "This account is deactivated. Ask an administrator to reactivate it.".into(),
+        });
+    }
+
+    let token = new_token();
+    let (browser, os, device) = parse_user_agent(&meta.user_agent);
+    let mut tx = state.db.begin().await?;
+    // No fixation: whatever session the browser had is ended, and the new token is fresh.
+    if let Some(old) = &meta.session_token {
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(hash_token(old))
+        .execute(&mut *tx)
+        .await?;
+    }
+    let session_id: i64 = sqlx::query_scalar(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, browser, os, device) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + state.auth.absolute_timeout.as_millis() as i64)
+    .bind(&meta.ip)
+    .bind(truncate(&meta.user_agent, 512))
+    .bind(&browser)
+    .bind(&os)
+    .bind(&device)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE memberships SET last_sign_in_at = $1 WHERE user_id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
+        .bind(&account_key)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        &Actor {
+            user_id: Some(user_id),
+            ..actor
+        },
+        Event::new("auth.signed_in")
+            .target(Some(user_id), &email)
+            .details(serde_json::json!({
+                "session_id": session_id, "browser": browser, "os": os, "device": device
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(SignedIn { token, user_id })
+}
+
+/// Counts one failure for `key` within the window; locks the key once `lock_after` is reached.
+/// Returns the failures counted in the current window.
+async fn record_failure(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &str,
+    lock_after: i64,
+    t: &ThrottleConfig,
+) -> Result<i64, AppError> {
+    let now = now_ms();
+    let window_start = now - t.window.as_millis() as i64;
+    // A window that has passed, or a lock that has run out, starts the count again.
+    let failures: i64 = sqlx::query_scalar(
+        "INSERT INTO sign_in_throttle (key, failures, first_at, last_at) VALUES ($1, 1, $2, $2) \
+         ON CONFLICT (key) DO UPDATE SET \
+           failures = CASE WHEN sign_in_throttle.first_at < $3 OR sign_in_throttle.locked_until <= $2 \
+                           THEN 1 ELSE sign_in_throttle.failures + 1 END, \
+           first_at = CASE WHEN sign_in_throttle.first_at < $3 OR sign_in_throttle.locked_until <= $2 \
+                           THEN $2 ELSE sign_in_throttle.first_at END, \
+           locked_until = CASE WHEN sign_in_throttle.locked_until <= $2 THEN NULL ELSE sign_in_throttle.locked_until END, \
+           last_at = $2 \
+         RETURNING failures",
+    )
+    .bind(key)
+    .bind(now)
+    .bind(window_start)
+    .fetch_one(&mut **tx)
+    .await?;
+    if failures >= lock_after {
+        sqlx::query("UPDATE sign_in_throttle SET locked_until = $1 WHERE key = $2")
+            .bind(now + t.lock_for.as_millis() as i64)
+            .bind(key)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(failures)
+}
+
+/// Ends the caller's session.
+pub async fn sign_out(
+    state: &AppState,
+    principal: &Principal,
+    meta: &RequestMeta,
+) -> Result<(), AppError> {
+    let mut tx = state.db.begin().await?;
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now_ms())
+        .bind(principal.session_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        &principal.actor(meta),
+        Event::new("auth.signed_out").target(Some(principal.user_id), &principal.email),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The Set-Cookie value that stores `token` (or clears the cookie when None).
+pub fn session_cookie(cfg: &AuthConfig, meta: &RequestMeta, token: Option<&str>) -> String {
+    let secure = cfg.secure_cookies || meta.https;
+    let name = if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    };
+    let (value, max_age) = match token {
+        Some(t) => (t, cfg.absolute_timeout.as_secs()),
+        None => ("", 0),
+    };
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The session token from a Cookie header.
+pub fn token_from_cookies(header: &str) -> Option<String> {
+    header
+        .split(';')
+        .filter_map(|c| c.trim().split_once('='))
+        .find_map(|(k, v)| {
+            ((k == SESSION_COOKIE || k == SECURE_SESSION_COOKIE) && !v.is_empty())
+                .then(|| v.to_string())
+        })
+}
+
+/// A post-sign-in destination: only a path on this site, never another origin.
+pub fn safe_next(next: Option<&str>) -> Option<String> {
+    let n = next?.trim();
+    let ok = n.starts_with('/')
+        && !n.starts_with("//")
+        && !n.contains('\\')
+        && !n.chars().any(|c| c.is_control())
+        && !n.starts_with("/login");
+    ok.then(|| n.to_string())
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_is_kept_on_this_site() {
+        assert_eq!(
+            safe_next(Some("/p/acme/users?q=a")).as_deref(),
+            Some("/p/acme/users?q=a")
+        );
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "users",
+            "/login?next=/x",
+        ] {
+            assert_eq!(safe_next(Some(bad)), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn cookies_are_parsed_and_flagged() {
+        assert_eq!(
+            token_from_cookies("a=b; roster_session=tok; c=d").as_deref(),
+            Some("tok")
+        );
+        assert_eq!(
+            token_from_cookies("__Host-roster_session=t2").as_deref(),
+            Some("t2")
+        );
+        assert_eq!(token_from_cookies("roster_session="), None);
+        let cfg = AuthConfig::default();
+        let plain = session_cookie(&cfg, &RequestMeta::default(), Some("t"));
+        assert!(
+            plain.contains("HttpOnly")
+                && plain.contains("SameSite=Lax")
+                && !plain.contains("Secure")
+        );
+        let https = session_cookie(
+            &cfg,
+            &RequestMeta {
+                https: true,
+                ..Default::default()
+            },
+            Some("t"),
+        );
+        assert!(https.starts_with("__Host-roster_session=t;") && https.contains("; Secure"));
+    }
+
+    #[test]
+    fn user_agents_are_parsed() {
+        let (b, os, d) = parse_user_agent("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36");
+        assert!(b.starts_with("Chrome"), "{b}");
+        assert!(os.contains("Windows"), "{os}");
+        assert_eq!(d, "Desktop");
+        let (_, _, d) = parse_user_agent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1");
+        assert_eq!(d, "Mobile");
+    }
+}

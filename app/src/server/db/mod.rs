@@ -1,0 +1,165 @@
+//! One database handle over SQLite (default) or PostgreSQL, chosen at start from the URL.
+//!
+//! Queries are written once with `$1`-style parameters, which both backends accept through
+//! sqlx's `Any` driver. Where the dialects differ, callers branch on [`Db::backend`].
+use crate::model::AppError;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+pub mod testing;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    /// Reads (and, on PostgreSQL, everything).
+    read: AnyPool,
+    /// On SQLite, a single connection that every write transaction goes through: writers are
+    /// serialised in process instead of failing with SQLITE_BUSY when two transactions both
+    /// try to upgrade from read to write. On PostgreSQL, the same pool as `read`.
+    write: AnyPool,
+    backend: Backend,
+}
+
+static DRIVERS: std::sync::Once = std::sync::Once::new();
+
+impl Db {
+    /// Opens `database_url` if given (postgres://… or sqlite://…), else the SQLite file
+    /// `roster.db` under `data_dir`, creating the directory and file on first start.
+    pub async fn open(database_url: Option<&str>, data_dir: &Path) -> Result<Db, AppError> {
+        match database_url {
+            Some(url) if !url.is_empty() => Db::connect(url).await,
+            _ => {
+                std::fs::create_dir_all(data_dir).map_err(|e| {
+                    tracing::error!(dir = %data_dir.display(), error = %e, "cannot create data directory");
+                    AppError::Internal
+                })?;
+                let file = data_dir.join("roster.db");
+                Db::connect(&format!("sqlite://{}?mode=rwc", file.display())).await
+            }
+        }
+    }
+
+    pub async fn connect(url: &str) -> Result<Db, AppError> {
+        DRIVERS.call_once(sqlx::any::install_default_drivers);
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            tracing::error!("DATABASE_URL must start with postgres:// or sqlite://");
+            return Err(AppError::Internal);
+        };
+        let options = AnyConnectOptions::from_str(url).map_err(|e| {
+            tracing::error!(error = %e, "invalid DATABASE_URL");
+            AppError::Internal
+        })?;
+        let fail = |e: sqlx::Error| {
+            tracing::error!(error = %e, "cannot connect to the database");
+            AppError::Internal
+        };
+        match backend {
+            Backend::Postgres => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+                    .map_err(fail)?;
+                Ok(Db {
+                    read: pool.clone(),
+                    write: pool,
+                    backend,
+                })
+            }
+            Backend::Sqlite => {
+                let write = AnyPoolOptions::new()
+                    .max_connections(1)
+                    .after_connect(sqlite_pragmas)
+                    .connect_with(options.clone())
+                    .await
+                    .map_err(fail)?;
+                let read = AnyPoolOptions::new()
+                    .max_connections(8)
+                    .after_connect(sqlite_pragmas)
+                    .connect_with(options)
+                    .await
+                    .map_err(fail)?;
+                Ok(Db {
+                    read,
+                    write,
+                    backend,
+                })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool for reads.
+    pub fn pool(&self) -> &AnyPool {
+        &self.read
+    }
+
+    /// Starts a transaction for a change. Every change and its audit event go through one.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, AppError> {
+        Ok(self.write.begin().await?)
+    }
+
+    /// Applies the migrations of this backend (idempotent; PostgreSQL takes an advisory lock,
+    /// so several processes may start at once).
+    pub async fn migrate(&self) -> Result<(), AppError> {
+        let result = match self.backend {
+            Backend::Sqlite => {
+                sqlx::migrate!("../migrations/sqlite")
+                    .run(&self.write)
+                    .await
+            }
+            Backend::Postgres => {
+                sqlx::migrate!("../migrations/postgres")
+                    .run(&self.write)
+                    .await
+            }
+        };
+        result.map_err(|e| {
+            tracing::error!(error = %e, "migration failed");
+            AppError::Internal
+        })
+    }
+
+    /// A cheap round trip, for `/healthz`.
+    pub async fn ping(&self) -> Result<(), AppError> {
+        sqlx::query("SELECT 1").execute(&self.read).await?;
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        self.write.close().await;
+        self.read.close().await;
+    }
+}
+
+/// Per-connection SQLite settings: WAL (readers never block the writer), foreign keys on, wait
+/// for locks instead of failing, a 64 MiB page cache.
+fn sqlite_pragmas(
+    conn: &mut sqlx::AnyConnection,
+    _: sqlx::pool::PoolConnectionMetadata,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), sqlx::Error>> + Send + '_>> {
+    Box::pin(async move {
+        conn.execute(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
+             PRAGMA busy_timeout = 10000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+        )
+        .await?;
+        Ok(())
+    })
+}

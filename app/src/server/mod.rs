@@ -1,0 +1,12 @@
+//! Server-only code: database, store queries, authentication, passwords, audit.
+pub mod audit;
+pub mod auth;
+pub mod bootstrap;
+pub mod db;
+pub mod password;
+pub mod state;
+pub mod store;
+pub mod util;
+
+pub use db::{Backend, Db};
+pub use state::AppState;

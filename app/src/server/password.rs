@@ -1,0 +1,143 @@
+//! argon2id password hashing, off the async runtime and under a concurrency cap, so a flood of
+//! sign-ins queues instead of starving other requests or exhausting memory (each hash holds
+//! `memory_kib` of RAM while it runs).
+use crate::model::AppError;
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
+use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::{Arc, OnceLock};
+use tokio::sync::Semaphore;
+
+#[derive(Debug, Clone, Copy)]
+pub struct PasswordConfig {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub parallelism: u32,
+    /// How many hashes may run at once.
+    pub max_concurrent: usize,
+}
+
+impl PasswordConfig {
+    /// The argon2 crate's recommended parameters (OWASP): 19 MiB, t=2, p=1.
+    pub fn production() -> Self {
+        PasswordConfig {
+            memory_kib: Params::DEFAULT_M_COST,
+            iterations: Params::DEFAULT_T_COST,
+            parallelism: Params::DEFAULT_P_COST,
+            max_concurrent: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+        }
+    }
+    /// Cheap parameters for tests only (still argon2id).
+    pub fn testing() -> Self {
+        PasswordConfig {
+            memory_kib: 1024,
+            iterations: 1,
+            parallelism: 1,
+            max_concurrent: 4,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Passwords {
+    argon: Argon2<'static>,
+    permits: Arc<Semaphore>,
+    /// A hash of a random password, verified against when the email is unknown so that an
+    /// unknown email costs the same time as a wrong password.
+    dummy: Arc<OnceLock<String>>,
+}
+
+impl Passwords {
+    pub fn new(cfg: PasswordConfig) -> Self {
+        let params = Params::new(cfg.memory_kib, cfg.iterations, cfg.parallelism, None)
+            .expect("valid argon2 parameters");
+        Passwords {
+            argon: Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
+            permits: Arc::new(Semaphore::new(cfg.max_concurrent.max(1))),
+            dummy: Arc::new(OnceLock::new()),
+        }
+    }
+
+    pub async fn hash(&self, password: &str) -> Result<String, AppError> {
+        let argon = self.argon.clone();
+        let password = password.to_owned();
+        self.run(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            argon
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| {
+                    tracing::error!(error = %e, "argon2 hash failed");
+                    AppError::Internal
+                })
+        })
+        .await
+    }
+
+    /// Verifies `password` against `hash`, or against a dummy hash when `hash` is None (so the
+    /// caller's timing does not reveal whether an account exists). Always false for None.
+    pub async fn verify(&self, password: &str, hash: Option<&str>) -> Result<bool, AppError> {
+        let (target, real) = match hash {
+            Some(h) => (h.to_owned(), true),
+            None => (self.dummy_hash().await?, false),
+        };
+        let argon = self.argon.clone();
+        let password = password.to_owned();
+        let ok = self
+            .run(move || {
+                let parsed = PasswordHash::new(&target).map_err(|_| AppError::Internal)?;
+                Ok(argon.verify_password(password.as_bytes(), &parsed).is_ok())
+            })
+            .await?;
+        Ok(ok && real)
+    }
+
+    async fn dummy_hash(&self) -> Result<String, AppError> {
+        if let Some(h) = self.dummy.get() {
+            return Ok(h.clone());
+        }
+        let h = self.hash(&super::util::random_password()).await?;
+        Ok(self.dummy.get_or_init(|| h).clone())
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| AppError::Internal)?;
+        tokio::task::spawn_blocking(f)
+            .await
+            .map_err(|_| AppError::Internal)?
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn hashes_verify_and_unknown_accounts_never_do() {
+        let p = Passwords::new(PasswordConfig::testing());
+        let h = p.hash("correct horse battery").await.unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(p.verify("correct horse battery", Some(&h)).await.unwrap());
+        assert!(!p.verify("wrong horse battery", Some(&h)).await.unwrap());
+        assert!(!p.verify("correct horse battery", None).await.unwrap());
+    }
+
+    #[test]
+    fn production_parameters_are_the_recommended_ones() {
+        let c = PasswordConfig::production();
+        assert_eq!(
+            (c.memory_kib, c.iterations, c.parallelism),
+            (19 * 1024, 2, 1)
+        );
+    }
+}

@@ -1,0 +1,51 @@
+import { defineConfig } from '@playwright/test';
+
+// Roster's browser tests run against a release build on a fresh SQLite database, served on a
+// port of its own so a running `make run` is left alone. `make test` builds first.
+const port = Number(process.env.ROSTER_E2E_PORT ?? 3100);
+const baseURL = `http://127.0.0.1:${port}`;
+const targetDir = process.env.CARGO_TARGET_DIR ?? 'target';
+
+export const admin = { email: 'admin@roster.test', password: 'e2e-admin-password-1' };
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: `rm -rf target/e2e-data && ${targetDir}/release/server`,
+    cwd: '..',
+    url: `${baseURL}/healthz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    env: {
+      ROSTER_ADDR: `127.0.0.1:${port}`,
+      ROSTER_DATA_DIR: 'target/e2e-data',
+      LEPTOS_SITE_ROOT: 'target/site',
+      ROSTER_ADMIN_EMAIL: admin.email,
+      ROSTER_ADMIN_PASSWORD: admin.password,
+      ROSTER_LOG: 'warn',
+    },
+  },
+});

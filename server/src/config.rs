@@ -1,0 +1,75 @@
+//! Configuration from the environment (each setting also has a command-line flag).
+use app::server::auth::{AuthConfig, ThrottleConfig};
+use app::server::password::PasswordConfig;
+use clap::Args;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "ROSTER_ADDR", default_value = "127.0.0.1:3000")]
+    pub addr: SocketAddr,
+    /// postgres://… to use PostgreSQL; unset for the embedded SQLite file.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Where the SQLite database lives.
+    #[arg(long, env = "ROSTER_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// Log filter (tracing's EnvFilter syntax).
+    #[arg(
+        long,
+        env = "ROSTER_LOG",
+        default_value = "info,sqlx=warn,tower_http=info"
+    )]
+    pub log: String,
+    /// Built browser assets (cargo-leptos's site root).
+    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
+    pub site_root: String,
+    /// Email of the superadmin created on first start.
+    #[arg(long, env = "ROSTER_ADMIN_EMAIL")]
+    pub admin_email: Option<String>,
+    /// Password of that superadmin; generated and printed once when unset.
+    #[arg(long, env = "ROSTER_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// Always mark the session cookie Secure (set this when TLS ends at a proxy that does not
+    /// send X-Forwarded-Proto).
+    #[arg(long, env = "ROSTER_SECURE_COOKIES", default_value_t = false)]
+    pub secure_cookies: bool,
+    /// Trust X-Forwarded-For and X-Forwarded-Proto (only behind a reverse proxy you run).
+    #[arg(long, env = "ROSTER_TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+    /// A session unused for this many minutes expires.
+    #[arg(long, env = "ROSTER_SESSION_IDLE_MINUTES", default_value_t = 7 * 24 * 60)]
+    pub session_idle_minutes: u64,
+    /// A session expires this many hours after sign-in.
+    #[arg(long, env = "ROSTER_SESSION_MAX_HOURS", default_value_t = 30 * 24)]
+    pub session_max_hours: u64,
+    /// Failed sign-ins per account (within an hour) that lock it.
+    #[arg(long, env = "ROSTER_LOCK_AFTER", default_value_t = 10)]
+    pub lock_after: i64,
+    /// How long a locked account stays locked.
+    #[arg(long, env = "ROSTER_LOCK_MINUTES", default_value_t = 60)]
+    pub lock_minutes: u64,
+}
+
+impl Config {
+    pub fn auth(&self) -> AuthConfig {
+        AuthConfig {
+            idle_timeout: Duration::from_secs(self.session_idle_minutes * 60),
+            absolute_timeout: Duration::from_secs(self.session_max_hours * 3600),
+            secure_cookies: self.secure_cookies,
+            trust_proxy: self.trust_proxy,
+            throttle: ThrottleConfig {
+                account_lock_after: self.lock_after,
+                lock_for: Duration::from_secs(self.lock_minutes * 60),
+                ..ThrottleConfig::default()
+            },
+        }
+    }
+
+    pub fn passwords(&self) -> PasswordConfig {
+        PasswordConfig::production()
+    }
+}

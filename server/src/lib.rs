@@ -1,0 +1,157 @@
+//! Roster's HTTP server: the router (exported so tests drive the real thing), middleware,
+//! configuration and the demo-data seeder.
+pub mod config;
+pub mod middleware;
+pub mod seed;
+
+use app::server::auth::Auth;
+use app::server::password::Passwords;
+use app::server::{AppState, Db};
+use app::{shell, App};
+use axum::extract::{OriginalUri, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Extension, Router};
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::sync::Arc;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
+use tower_http::trace::TraceLayer;
+
+/// Opens the database, migrates it and bootstraps an empty one; prints first-start credentials.
+pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
+    let db = Db::open(config.database_url.as_deref(), &config.data_dir)
+        .await
+        .map_err(|_| "cannot open the database (see the log above)".to_string())?;
+    db.migrate()
+        .await
+        .map_err(|_| "cannot migrate the database (see the log above)".to_string())?;
+    let passwords = Passwords::new(config.passwords());
+    match app::server::bootstrap::bootstrap(
+        &db,
+        &passwords,
+        config.admin_email.as_deref(),
+        config.admin_password.as_deref(),
+    )
+    .await
+    {
+        Ok(Some(created)) => {
+            println!(
+                "\n  Roster is ready. Sign in at http://{}/login",
+                config.addr
+            );
+            println!("    email:    {}", created.email);
+            match &created.generated_password {
+                Some(p) => println!("    password: {p}   (generated; shown only this once)\n"),
+                None => println!("    password: the one in ROSTER_ADMIN_PASSWORD\n"),
+            }
+        }
+        Ok(None) => {}
+        Err(e) => return Err(format!("first-start setup failed: {e}")),
+    }
+    let leptos_options = LeptosOptions::builder()
+        .output_name("roster")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.addr)
+        .build();
+    Ok(AppState {
+        leptos_options,
+        db,
+        passwords,
+        auth: Arc::new(config.auth()),
+    })
+}
+
+/// The whole application: pages, server functions, health check, static files, middleware.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/", get(home))
+        .route("/users", get(short_path))
+        .route("/roles", get(short_path))
+        .route("/groups", get(short_path))
+        .route("/audit", get(short_path))
+        .route("/projects", get(short_path))
+        .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
+            shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(leptos::nonce::provide_nonce, shell))
+        .layer(axum::middleware::from_fn(middleware::require_sign_in))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::request_context,
+        ))
+        .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
+        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .with_state(state)
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.db.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+/// `/` goes to the viewer's landing page, or to sign-in.
+async fn home(State(state): State<AppState>, Extension(auth): Extension<Auth>) -> Response {
+    match auth.0 {
+        Some(p) => match app::server::store::viewer(&state.db, p.user_id).await {
+            Ok(v) => Redirect::to(&v.landing()).into_response(),
+            Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        },
+        None => Redirect::to("/login").into_response(),
+    }
+}
+
+/// `/users`, `/roles`, … → the same page in the viewer's current project, query kept. The
+/// current project is the one named by the `roster_project` cookie (set by the console when a
+/// project is picked) when the viewer may manage it, else their first project.
+async fn short_path(
+    Extension(auth): Extension<Auth>,
+    OriginalUri(uri): OriginalUri,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    let Some(p) = auth.0 else {
+        return Redirect::to(&format!(
+            "/login?next={}",
+            middleware::encode(&uri.to_string())
+        ))
+        .into_response();
+    };
+    let remembered = headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| {
+            c.split(';')
+                .filter_map(|c| c.trim().split_once('='))
+                .find(|(k, _)| *k == "roster_project")
+                .map(|(_, v)| v.to_string())
+        });
+    let managed = |slug: &str| {
+        p.projects
+            .iter()
+            .any(|pr| pr.slug == slug && !pr.permissions.is_empty())
+    };
+    let slug = remembered.filter(|s| managed(s)).or_else(|| {
+        p.projects
+            .iter()
+            .find(|pr| !pr.permissions.is_empty())
+            .map(|pr| pr.slug.clone())
+    });
+    match slug {
+        Some(slug) => {
+            let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
+            Redirect::to(&format!("/p/{slug}{}{query}", uri.path())).into_response()
+        }
+        None => Redirect::to("/account").into_response(),
+    }
+}

@@ -1,0 +1,103 @@
+use clap::{Parser, Subcommand};
+use server::config::Config;
+use std::net::SocketAddr;
+use tracing_subscriber::EnvFilter;
+
+/// Roster: a self-hosted user-management console.
+#[derive(Parser)]
+#[command(name = "roster", version)]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve Roster (the default).
+    Serve,
+    /// Fill a project with realistic demo users.
+    SeedDemo {
+        /// How many users to add.
+        #[arg(long)]
+        users: u64,
+        /// The project's slug (created if missing).
+        #[arg(long, default_value = "default")]
+        project: String,
+    },
+}
+
+#[tokio::main]
+async fn main() {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_new(&cli.config.log).unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let state = match server::prepare(&cli.config).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("roster: {e}");
+            std::process::exit(1);
+        }
+    };
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let listener = match tokio::net::TcpListener::bind(cli.config.addr).await {
+                Ok(l) => l,
+                Err(e) => {
+                    eprintln!("roster: cannot listen on {}: {e}", cli.config.addr);
+                    std::process::exit(1);
+                }
+            };
+            tracing::info!("Roster listening on http://{}", cli.config.addr);
+            let db = state.db.clone();
+            let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
+            if let Err(e) = axum::serve(listener, app)
+                .with_graceful_shutdown(shutdown_signal())
+                .await
+            {
+                eprintln!("roster: server error: {e}");
+            }
+            db.close().await;
+            tracing::info!("Roster stopped");
+        }
+        Command::SeedDemo { users, project } => {
+            let started = std::time::Instant::now();
+            match server::seed::seed_demo(&state.db, &state.passwords, &project, users, true).await {
+                Ok(s) => println!(
+                    "Added {} demo users to project \"{project}\" in {:.1?}. Active demo users sign in with the password \"demo-password\".",
+                    s.inserted,
+                    started.elapsed()
+                ),
+                Err(e) => {
+                    eprintln!("roster: seeding failed: {e}");
+                    std::process::exit(1);
+                }
+            }
+            state.db.close().await;
+        }
+    }
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM, so in-flight requests finish before exit.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutting down");
+}
