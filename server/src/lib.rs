@@ -1,5 +1,7 @@
 //! Roster's HTTP server: the router (exported so tests drive the real thing), middleware,
 //! configuration and the demo-data seeder.
+#![recursion_limit = "256"]
+
 pub mod config;
 pub mod middleware;
 pub mod seed;
@@ -17,7 +19,8 @@ use leptos::prelude::*;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::sync::Arc;
 use tower_http::compression::{CompressionLayer, CompressionLevel};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// Opens the database, migrates it and bootstraps an empty one; prints first-start credentials.
 pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
@@ -64,18 +67,28 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     })
 }
 
+/// Console paths without a project; each redirects into the viewer's current project.
+pub const SHORT_PATHS: [&str; 5] = ["/users", "/roles", "/groups", "/audit", "/projects"];
+
+/// Every route the router serves besides Leptos's pages and server functions (which the access
+/// matrix test enumerates from Leptos itself). Keep in step with [`router`].
+pub fn plain_routes() -> Vec<&'static str> {
+    let mut r = vec!["/healthz", "/"];
+    r.extend(SHORT_PATHS);
+    r
+}
+
 /// The whole application: pages, server functions, health check, static files, middleware.
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
+    let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/", get(home))
-        .route("/users", get(short_path))
-        .route("/roles", get(short_path))
-        .route("/groups", get(short_path))
-        .route("/audit", get(short_path))
-        .route("/projects", get(short_path))
+        .route("/", get(home));
+    for path in SHORT_PATHS {
+        router = router.route(path, get(short_path));
+    }
+    router
         .leptos_routes_with_context(&state, routes, leptos::nonce::provide_nonce, move || {
             shell(options.clone())
         })
@@ -89,7 +102,11 @@ pub fn router(state: AppState) -> Router {
             middleware::request_context,
         ))
         .layer(CompressionLayer::new().quality(CompressionLevel::Precise(5)))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .with_state(state)
 }
@@ -123,7 +140,7 @@ async fn short_path(
     let Some(p) = auth.0 else {
         return Redirect::to(&format!(
             "/login?next={}",
-            middleware::encode(&uri.to_string())
+            app::model::encode_query_value(&uri.to_string())
         ))
         .into_response();
     };

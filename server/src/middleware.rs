@@ -92,36 +92,66 @@ pub fn check_same_site(headers: &HeaderMap) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Anonymous requests for console pages are sent to sign-in, with a way back.
+/// Console pages: anonymous requests are sent to sign-in (with a way back), and a project's
+/// pages are only served to people with a permission in that project.
 pub async fn require_sign_in(req: Request, next: Next) -> Response {
     let path = req.uri().path();
-    let console = path.starts_with("/p/") || path == "/account" || path.starts_with("/account/");
-    let anonymous = req
-        .extensions()
-        .get::<Auth>()
-        .map(|a| a.0.is_none())
-        .unwrap_or(true);
-    if console && anonymous && req.method() == Method::GET {
+    let project = path
+        .strip_prefix("/p/")
+        .map(|rest| rest.split('/').next().unwrap_or("").to_string());
+    let console = project.is_some() || path == "/account" || path.starts_with("/account/");
+    if !console || req.method() != Method::GET {
+        return next.run(req).await;
+    }
+    let auth = req.extensions().get::<Auth>().cloned().unwrap_or_default();
+    let Some(principal) = auth.0 else {
         let here = req
             .uri()
             .path_and_query()
             .map(|p| p.as_str())
             .unwrap_or("/");
-        return Redirect::to(&format!("/login?next={}", encode(here))).into_response();
+        return Redirect::to(&format!(
+            "/login?next={}",
+            app::model::encode_query_value(here)
+        ))
+        .into_response();
+    };
+    let Some(slug) = project else {
+        return next.run(req).await;
+    };
+    let allowed = principal
+        .projects
+        .iter()
+        .any(|p| p.slug == slug && !p.permissions.is_empty());
+    if !allowed {
+        return forbidden_page();
     }
-    next.run(req).await
+    // Remember the project in view: the short paths (/users, …) lead back to it.
+    let mut res = next.run(req).await;
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "roster_project={slug}; Path=/; SameSite=Lax; Max-Age=31536000"
+    )) {
+        res.headers_mut().append(header::SET_COOKIE, v);
+    }
+    res
 }
 
-/// Percent-encodes a path for a query parameter.
-pub fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// A self-contained 403 page (no scripts, no external styles).
+fn forbidden_page() -> Response {
+    let html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No access · Roster</title>\
+        <style>body{font:14px system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;color:#111827}\
+        main{max-width:420px;text-align:center}a{color:#4f46e5}</style></head><body><main>\
+        <h1>You don't have access to this project</h1>\
+        <p>Ask one of its owners to add you, or pick another project.</p><p><a href=\"/\">Go to Roster</a></p>\
+        </main></body></html>";
+    let mut res = (StatusCode::FORBIDDEN, axum::response::Html(html)).into_response();
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
+        ),
+    );
+    res
 }
 
 pub fn error_response(e: &AppError) -> Response {

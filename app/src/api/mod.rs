@@ -32,6 +32,24 @@ pub(crate) mod ctx {
         })
     }
 
+    /// Gives a failed server function the HTTP status of its error (401, 403, 422, …) instead of
+    /// a blanket 500; the body stays the error's JSON.
+    pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &r {
+            if let (Some(res), Ok(code)) = (
+                use_context::<leptos_axum::ResponseOptions>(),
+                http::StatusCode::from_u16(e.status()),
+            ) {
+                // A redirect already chosen (a plain form post) stays a redirect.
+                let mut parts = res.0.write().unwrap_or_else(|p| p.into_inner());
+                if parts.status.is_none() {
+                    parts.status = Some(code);
+                }
+            }
+        }
+        r
+    }
+
     /// Sets a response header from inside a server function.
     pub fn set_header(name: http::HeaderName, value: &str) {
         if let (Some(res), Ok(v)) = (

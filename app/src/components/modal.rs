@@ -1,6 +1,7 @@
 use leptos::html;
 use leptos::prelude::*;
 
+const RETURN_FOCUS: &str = "data-return-focus";
 const FOCUSABLE: &str =
     "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
@@ -15,16 +16,16 @@ pub fn Modal(
     children: ChildrenFn,
 ) -> impl IntoView {
     let panel = NodeRef::<html::Div>::new();
-    let previous = StoredValue::new_local(None::<web_sys::HtmlElement>);
     let title_id = "modal-title";
 
     Effect::new(move |_| {
         if open.get() {
             use wasm_bindgen::JsCast;
-            let active = document()
-                .active_element()
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
-            previous.set_value(active);
+            // Remember who had focus in the DOM itself (no browser object is kept in Rust
+            // state, which the server would have to drop on another thread).
+            if let Some(active) = document().active_element() {
+                let _ = active.set_attribute(RETURN_FOCUS, "");
+            }
             request_animation_frame(move || {
                 if let Some(p) = panel.get_untracked() {
                     let first = p
@@ -38,8 +39,12 @@ pub fn Modal(
                     }
                 }
             });
-        } else if let Some(el) = previous.try_update_value(|v| v.take()).flatten() {
-            let _ = el.focus();
+        } else if let Ok(Some(el)) = document().query_selector(&format!("[{RETURN_FOCUS}]")) {
+            use wasm_bindgen::JsCast;
+            let _ = el.remove_attribute(RETURN_FOCUS);
+            if let Ok(el) = el.dyn_into::<web_sys::HtmlElement>() {
+                let _ = el.focus();
+            }
         }
     });
 

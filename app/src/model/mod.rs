@@ -8,3 +8,16 @@ pub use permission::{Permission, ALL_PERMISSIONS, BUILTIN_ROLES};
 pub use user::{
     validate_email, validate_password, Language, ProjectSummary, SessionInfo, Status, Theme, Viewer,
 };
+
+/// Percent-encodes a path-and-query for use as a query parameter value (`/login?next=…`).
+/// `/` stays readable; everything else outside the unreserved set is escaped.
+pub fn encode_query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -38,22 +38,12 @@ fn SignedOut() -> impl IntoView {
     let location = use_location();
     Effect::new(move |_| {
         let here = location.pathname.get_untracked() + &location.search.get_untracked();
-        let _ = window()
-            .location()
-            .set_href(&format!("/login?next={}", js_sys_encode(&here)));
+        let _ = window().location().set_href(&format!(
+            "/login?next={}",
+            crate::model::encode_query_value(&here)
+        ));
     });
     view! { <div class="boot">"Signing you in again…"</div> }
-}
-
-fn js_sys_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]
@@ -112,43 +102,55 @@ fn Frame(viewer: Viewer) -> impl IntoView {
         }
     });
 
+    // Each part is type-erased: one concrete view type for the whole frame would be deep
+    // enough to overflow the compiler's limits in release builds.
+    let header = view! {
+        <Header
+            viewer=viewer.clone()
+            strings=s
+            current=project
+            on_project=on_project
+            on_sign_out=on_sign_out
+            on_shortcuts=Callback::new(move |_| shortcuts.set(true))
+        />
+    }
+    .into_any();
+    let sidebar = view! { <Sidebar strings=s project=project section=section /> }.into_any();
+    let dialog = view! {
+        <Modal
+            open=shortcuts
+            title=s.shortcuts.to_string()
+            close_label=s.close.to_string()
+            on_close=Callback::new(move |_| shortcuts.set(false))
+        >
+            <dl class="shortcuts">
+                <dt><kbd>"/"</kbd></dt>
+                <dd>"Search users"</dd>
+                <dt><kbd>"?"</kbd></dt>
+                <dd>"Show keyboard shortcuts"</dd>
+                <dt><kbd>"Esc"</kbd></dt>
+                <dd>"Close a dialog or menu"</dd>
+            </dl>
+            <div class="modal-actions">
+                <button type="button" class="button" on:click=move |_| shortcuts.set(false)>
+                    {s.close}
+                </button>
+            </div>
+        </Modal>
+    }
+    .into_any();
+
     view! {
         <div class="app" data-theme=theme>
             <a class="skip-link" href="#content">{s.skip_to_content}</a>
-            <Header
-                viewer=viewer.clone()
-                strings=s
-                current=project
-                on_project=on_project
-                on_sign_out=on_sign_out
-                on_shortcuts=Callback::new(move |_| shortcuts.set(true))
-            />
+            {header}
             <div class="app-body">
-                <Sidebar strings=s project=project section=section />
+                {sidebar}
                 <main id="content" class="content" tabindex="-1">
                     <Outlet />
                 </main>
             </div>
-            <Modal
-                open=shortcuts
-                title=s.shortcuts.to_string()
-                close_label=s.close.to_string()
-                on_close=Callback::new(move |_| shortcuts.set(false))
-            >
-                <dl class="shortcuts">
-                    <dt><kbd>"/"</kbd></dt>
-                    <dd>"Search users"</dd>
-                    <dt><kbd>"?"</kbd></dt>
-                    <dd>"Show keyboard shortcuts"</dd>
-                    <dt><kbd>"Esc"</kbd></dt>
-                    <dd>"Close a dialog or menu"</dd>
-                </dl>
-                <div class="modal-actions">
-                    <button type="button" class="button" on:click=move |_| shortcuts.set(false)>
-                        {s.close}
-                    </button>
-                </div>
-            </Modal>
+            {dialog}
         </div>
     }
 }

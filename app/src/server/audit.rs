@@ -75,16 +75,9 @@ pub async fn record(
     .bind(event.target_email)
     .bind(event.project_id)
     .bind(&actor.ip)
-    .bind(truncate(&actor.user_agent, 512))
+    .bind(super::util::truncate(&actor.user_agent, 512))
     .bind(event.details.to_string())
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-fn truncate(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
 }

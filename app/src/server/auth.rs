@@ -333,7 +333,7 @@ pub async fn sign_in(
     .bind(now)
     .bind(now + state.auth.absolute_timeout.as_millis() as i64)
     .bind(&meta.ip)
-    .bind(truncate(&meta.user_agent, 512))
+    .bind(super::util::truncate(&meta.user_agent, 512))
     .bind(&browser)
     .bind(&os)
     .bind(&device)
@@ -467,13 +467,6 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
         && !n.chars().any(|c| c.is_control())
         && !n.starts_with("/login");
     ok.then(|| n.to_string())
-}
-
-fn truncate(s: &str, max: usize) -> &str {
-    match s.char_indices().nth(max) {
-        Some((i, _)) => &s[..i],
-        None => s,
-    }
 }
 
 #[cfg(test)]

@@ -163,3 +163,115 @@ fn sqlite_pragmas(
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::testing::TestDb;
+    use super::Backend;
+    use std::collections::BTreeSet;
+
+    /// Both backends migrate from empty, and end with the same tables, columns and indexes.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn both_backends_migrate_to_the_same_schema() {
+        let lite = TestDb::new(Backend::Sqlite).await;
+        let pg = TestDb::new(Backend::Postgres).await;
+
+        let lite_cols: BTreeSet<(String, String)> = sqlx::query_as(
+            "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+        )
+        .fetch_all(lite.db.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        let pg_cols: BTreeSet<(String, String)> = sqlx::query_as(
+            "SELECT table_name::text, column_name::text FROM information_schema.columns \
+             WHERE table_schema = 'public' AND table_name NOT LIKE '_sqlx%'",
+        )
+        .fetch_all(pg.db.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        assert_eq!(
+            lite_cols, pg_cols,
+            "tables and columns differ between the SQLite and PostgreSQL schemas"
+        );
+
+        let tables: BTreeSet<&str> = lite_cols.iter().map(|(t, _)| t.as_str()).collect();
+        for t in [
+            "projects",
+            "users",
+            "memberships",
+            "roles",
+            "role_permissions",
+            "groups",
+            "group_permissions",
+            "group_members",
+            "invitations",
+            "sessions",
+            "password_resets",
+            "totp_secrets",
+            "recovery_codes",
+            "audit_events",
+            "outbox",
+            "api_tokens",
+            "sign_in_throttle",
+        ] {
+            assert!(tables.contains(t), "missing table {t}");
+        }
+
+        let lite_idx: BTreeSet<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_autoindex%'",
+        )
+        .fetch_all(lite.db.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        let pg_idx: BTreeSet<String> = sqlx::query_scalar(
+            "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' \
+             AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key' AND tablename NOT LIKE '_sqlx%'",
+        )
+        .fetch_all(pg.db.pool())
+        .await
+        .unwrap()
+        .into_iter()
+        .collect();
+        assert_eq!(lite_idx, pg_idx, "named indexes differ");
+        assert!(lite_idx.contains("memberships_by_last_sign_in"));
+
+        // Migrating again is a no-op.
+        lite.db.migrate().await.unwrap();
+        pg.db.migrate().await.unwrap();
+        lite.drop_db().await;
+        pg.drop_db().await;
+    }
+
+    // The same email in another case is the same account.
+    crate::db_test!(
+        emails_are_unique_case_insensitively,
+        |db: crate::server::Db| async move {
+            use crate::server::store::{insert_user, NewUser};
+            let mut tx = db.begin().await.unwrap();
+            let u = |email| NewUser {
+                email,
+                first_name: "",
+                last_name: "",
+                password_hash: None,
+                status: "invited",
+                is_superadmin: false,
+            };
+            insert_user(&mut tx, &u("ada@example.org")).await.unwrap();
+            let dup = insert_user(&mut tx, &u("ada@example.org"))
+                .await
+                .unwrap_err();
+            assert_eq!(dup.field(), Some("email"));
+            tx.rollback().await.unwrap();
+            // The database itself refuses a mixed-case spelling that bypassed validation.
+            let mut tx = db.begin().await.unwrap();
+            assert!(insert_user(&mut tx, &u("Ada@Example.org")).await.is_err());
+        }
+    );
+}

@@ -1,0 +1,463 @@
+//! Sign-in, sessions, throttling and cross-site refusal, through the real router over HTTP.
+mod common;
+
+use common::{error_message, session_cookie, TestApp, ADMIN_EMAIL, PASSWORD};
+use std::time::Duration;
+
+app_test!(
+    sign_in_sets_a_safe_cookie_and_lands_admins_on_users,
+    |app: TestApp| async move {
+        let c = app.client();
+        assert_eq!(app.viewer(&c).await, serde_json::Value::Null);
+        let res = app.sign_in(&c, "  ROOT@roster.test ", PASSWORD).await;
+        assert_eq!(res.status(), 200);
+        let cookie = res
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            cookie.contains("HttpOnly")
+                && cookie.contains("SameSite=Lax")
+                && cookie.contains("Path=/"),
+            "{cookie}"
+        );
+        assert!(!cookie.contains("Secure"), "plain http gets no Secure flag");
+        let token = session_cookie(&res).unwrap();
+        assert_eq!(token.len(), 43, "256 random bits, base64url");
+        assert_eq!(res.json::<String>().await.unwrap(), "/p/default/users");
+
+        // Only the hash of the token is stored.
+        let stored = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM sessions WHERE token_hash = '{token}'"
+            ))
+            .await;
+        assert_eq!(stored, 0);
+        let v = app.viewer(&c).await;
+        assert_eq!(v["email"], ADMIN_EMAIL);
+        assert_eq!(v["projects"][0]["slug"], "default");
+
+        // The session row knows the device.
+        let row: (String, String, String) =
+            sqlx::query_as("SELECT browser, os, device FROM sessions")
+                .fetch_one(app.db().pool())
+                .await
+                .unwrap();
+        assert!(row.0.starts_with("Chrome"), "{row:?}");
+        assert_eq!(row.2, "Desktop");
+        let last: Option<i64> = sqlx::query_scalar("SELECT last_sign_in_at FROM memberships")
+            .fetch_one(app.db().pool())
+            .await
+            .unwrap();
+        assert!(last.is_some(), "the users list sees the sign-in");
+
+        // `next` wins over the landing page, but only when it stays on this site.
+        let c2 = app.client();
+        let res = app
+            .call(
+                &c2,
+                "sign_in",
+                &[
+                    ("email", ADMIN_EMAIL),
+                    ("password", PASSWORD),
+                    ("next", "/p/default/audit"),
+                ],
+            )
+            .await;
+        assert_eq!(res.json::<String>().await.unwrap(), "/p/default/audit");
+        let c3 = app.client();
+        let res = app
+            .call(
+                &c3,
+                "sign_in",
+                &[
+                    ("email", ADMIN_EMAIL),
+                    ("password", PASSWORD),
+                    ("next", "https://evil.example/"),
+                ],
+            )
+            .await;
+        assert_eq!(res.json::<String>().await.unwrap(), "/p/default/users");
+        app
+    }
+);
+
+app_test!(end_users_land_on_their_account, |app: TestApp| async move {
+    app.user("eve@roster.test", "default", "end_user").await;
+    let c = app.client();
+    let res = app.sign_in(&c, "eve@roster.test", PASSWORD).await;
+    assert_eq!(res.json::<String>().await.unwrap(), "/account");
+    app
+});
+
+app_test!(
+    wrong_password_and_unknown_email_get_the_same_answer,
+    |app: TestApp| async move {
+        let c = app.client();
+        let wrong = app.sign_in(&c, ADMIN_EMAIL, "not the password").await;
+        let (s1, h1) = (wrong.status(), session_cookie(&wrong));
+        let b1 = wrong.text().await.unwrap();
+        let unknown = app
+            .sign_in(&c, "nobody@roster.test", "not the password")
+            .await;
+        let (s2, h2) = (unknown.status(), session_cookie(&unknown));
+        let b2 = unknown.text().await.unwrap();
+        assert_eq!(s1, 401);
+        assert_eq!((s1, &b1), (s2, &b2));
+        assert_eq!(
+            serde_json::from_str::<app::model::AppError>(&b1)
+                .unwrap()
+                .to_string(),
+            "Incorrect email or password."
+        );
+        assert!(h1.is_none() && h2.is_none());
+        assert_eq!(app.viewer(&c).await, serde_json::Value::Null);
+
+        // Both attempts are in the audit log with where they came from.
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT target_email, ip, user_agent FROM audit_events WHERE action = 'auth.sign_in_failed' ORDER BY id",
+    )
+    .fetch_all(app.db().pool())
+    .await
+    .unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0, ADMIN_EMAIL);
+        assert_eq!(rows[1].0, "nobody@roster.test");
+        assert!(rows
+            .iter()
+            .all(|r| r.1 == "127.0.0.1" && r.2.contains("Chrome")));
+        app
+    }
+);
+
+backend_test!(
+    accounts_lock_after_repeated_failures_and_unlock_later,
+    |backend| async move {
+        let app = TestApp::spawn_with(backend, |a| {
+            a.throttle.account_lock_after = 3;
+            a.throttle.base_delay = Duration::from_millis(1);
+            a.throttle.lock_for = Duration::from_millis(1500);
+        })
+        .await;
+        let c = app.client();
+        for _ in 0..2 {
+            assert_eq!(
+                app.sign_in(&c, ADMIN_EMAIL, "wrong password!")
+                    .await
+                    .status(),
+                401
+            );
+        }
+        let third = app.sign_in(&c, ADMIN_EMAIL, "wrong password!").await;
+        assert_eq!(third.status(), 429);
+        // Locked: even the right password is refused, with a message about the lock.
+        let locked = app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await;
+        assert_eq!(locked.status(), 429);
+        assert!(error_message(locked).await.contains("temporarily locked"));
+        // An unknown email locks the same way, so a lock reveals nothing about existence.
+        for _ in 0..3 {
+            app.sign_in(&c, "ghost@roster.test", "wrong password!")
+                .await;
+        }
+        assert_eq!(
+            app.sign_in(&c, "ghost@roster.test", "wrong password!")
+                .await
+                .status(),
+            429
+        );
+
+        tokio::time::sleep(Duration::from_millis(1700)).await;
+        let res = app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await;
+        assert_eq!(res.status(), 200, "the lock expires");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM sign_in_throttle WHERE key = 'email:root@roster.test'")
+                .await,
+            0,
+            "success resets"
+        );
+        assert!(
+            app.count("SELECT COUNT(*) FROM audit_events WHERE details LIKE '%locked%'")
+                .await
+                >= 2
+        );
+        app.stop().await;
+    }
+);
+
+backend_test!(
+    one_client_ip_failing_across_many_accounts_is_locked,
+    |backend| async move {
+        let app = TestApp::spawn_with(backend, |a| {
+            a.throttle.ip_lock_after = 5;
+            a.throttle.base_delay = Duration::from_millis(1);
+        })
+        .await;
+        let c = app.client();
+        for i in 0..5 {
+            app.sign_in(&c, &format!("spray{i}@roster.test"), "wrong password!")
+                .await;
+        }
+        assert_eq!(app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await.status(), 429);
+        app.stop().await;
+    }
+);
+
+app_test!(
+    deactivated_users_are_refused_at_once,
+    |app: TestApp| async move {
+        let id = app.user("dana@roster.test", "default", "admin").await;
+        let c = app.client();
+        assert_eq!(
+            app.sign_in(&c, "dana@roster.test", PASSWORD).await.status(),
+            200
+        );
+        assert_eq!(app.viewer(&c).await["email"], "dana@roster.test");
+        app.exec(&format!(
+            "UPDATE users SET status = 'inactive' WHERE id = {id}"
+        ))
+        .await;
+        assert_eq!(
+            app.viewer(&c).await,
+            serde_json::Value::Null,
+            "the open session stops working"
+        );
+        let again = app
+            .sign_in(&app.client(), "dana@roster.test", PASSWORD)
+            .await;
+        assert_eq!(again.status(), 422);
+        assert!(error_message(again).await.contains("deactivated"));
+        // A wrong password for a deactivated account says nothing about its state.
+        let wrong = app
+            .sign_in(&app.client(), "dana@roster.test", "wrong password!")
+            .await;
+        assert_eq!(error_message(wrong).await, "Incorrect email or password.");
+        app
+    }
+);
+
+app_test!(
+    each_sign_in_gets_a_new_token_and_ends_the_old_session,
+    |app: TestApp| async move {
+        let c = app.client();
+        let first = session_cookie(&app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await).unwrap();
+        let second = session_cookie(&app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await).unwrap();
+        assert_ne!(first, second);
+        let old = reqwest::Client::new();
+        let res = old
+            .get(app.url("/api/viewer"))
+            .header("cookie", format!("roster_session={first}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.json::<serde_json::Value>().await.unwrap(),
+            serde_json::Value::Null,
+            "the old token is dead"
+        );
+        let res = old
+            .get(app.url("/api/viewer"))
+            .header("cookie", format!("roster_session={second}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.json::<serde_json::Value>().await.unwrap()["email"],
+            ADMIN_EMAIL
+        );
+        // A token the server never issued is simply anonymous.
+        let res = old
+            .get(app.url("/api/viewer"))
+            .header("cookie", "roster_session=forged")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.json::<serde_json::Value>().await.unwrap(),
+            serde_json::Value::Null
+        );
+        app
+    }
+);
+
+app_test!(
+    revoked_expired_and_idle_sessions_are_refused,
+    |app: TestApp| async move {
+        for (what, sql) in [
+            ("revoked", "UPDATE sessions SET revoked_at = 1"),
+            ("expired", "UPDATE sessions SET expires_at = 1"),
+            ("idle", "UPDATE sessions SET last_seen_at = 1"),
+        ] {
+            let c = app.client();
+            app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await;
+            assert_eq!(app.viewer(&c).await["email"], ADMIN_EMAIL);
+            app.exec(sql).await;
+            assert_eq!(
+                app.viewer(&c).await,
+                serde_json::Value::Null,
+                "{what} session must be refused"
+            );
+            let page = c.get(app.url("/p/default/users")).send().await.unwrap();
+            assert_eq!(page.status(), 303, "{what}: console pages send to sign-in");
+        }
+        app
+    }
+);
+
+app_test!(
+    sign_out_ends_the_session_and_clears_the_cookie,
+    |app: TestApp| async move {
+        let c = app.client();
+        app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await;
+        let res = app.call(&c, "sign_out", &[]).await;
+        assert_eq!(res.status(), 200);
+        let cleared = res
+            .headers()
+            .get("set-cookie")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(cleared.contains("Max-Age=0"), "{cleared}");
+        assert_eq!(app.viewer(&c).await, serde_json::Value::Null);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL")
+                .await,
+            0
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'auth.signed_out'")
+                .await,
+            1
+        );
+        app
+    }
+);
+
+app_test!(
+    cross_site_state_changes_are_refused,
+    |app: TestApp| async move {
+        let c = app.client();
+        app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await;
+        for (header, value) in [
+            ("origin", "http://evil.example".to_string()),
+            ("sec-fetch-site", "cross-site".to_string()),
+        ] {
+            let res = c
+                .post(app.url("/api/sign_out"))
+                .header(header, value)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 403, "{header}");
+            assert!(res.text().await.unwrap().contains("another site"));
+        }
+        assert_eq!(
+            app.viewer(&c).await["email"],
+            ADMIN_EMAIL,
+            "still signed in: nothing happened"
+        );
+        // A cross-site form post cannot sign anyone in either (login CSRF).
+        let res = c
+            .post(app.url("/api/sign_in"))
+            .header("origin", "http://evil.example")
+            .form(&[("email", ADMIN_EMAIL), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 403);
+        app
+    }
+);
+
+app_test!(
+    anonymous_console_pages_redirect_to_sign_in_with_next,
+    |app: TestApp| async move {
+        let c = app.client();
+        let res = c
+            .get(app.url("/p/default/users?q=ada"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(
+            res.headers()["location"],
+            "/login?next=/p/default/users%3Fq%3Dada"
+        );
+        let res = c.get(app.url("/users?page=2")).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/login?next=/users%3Fpage%3D2");
+        app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await;
+        let res = c.get(app.url("/users?page=2")).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/p/default/users?page=2");
+        let res = c.get(app.url("/p/default/users")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(csp.contains("'nonce-"), "{csp}");
+        let html = res.text().await.unwrap();
+        assert!(html.contains("<h1>Users</h1>"), "server-rendered page");
+        app
+    }
+);
+
+app_test!(healthz_checks_the_database, |app: TestApp| async move {
+    let res = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(res.text().await.unwrap(), "ok");
+    app.db().close().await;
+    let res = reqwest::get(app.url("/healthz")).await.unwrap();
+    assert_eq!(res.status(), 503);
+    app
+});
+
+app_test!(
+    short_paths_follow_the_project_in_view,
+    |app: TestApp| async move {
+        app.user("multi@roster.test", "default", "admin").await;
+        // Same user, also admin of a second project.
+        let mut tx = app.db().begin().await.unwrap();
+        let other = app::server::store::create_project(&mut tx, "acme", "Acme")
+            .await
+            .unwrap();
+        let role = app::server::store::role_id(&mut tx, other, "admin")
+            .await
+            .unwrap();
+        let uid: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'multi@roster.test'")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        app::server::store::add_membership(&mut tx, other, uid, role)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+
+        let c = app.client();
+        app.sign_in(&c, "multi@roster.test", common::PASSWORD).await;
+        let first = c.get(app.url("/roles")).send().await.unwrap();
+        let first_project = first.headers()["location"].to_str().unwrap().to_string();
+        let visit = c.get(app.url("/p/acme/users")).send().await.unwrap();
+        assert_eq!(visit.status(), 200);
+        let res = c.get(app.url("/roles")).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/p/acme/roles");
+        let res = c.get(app.url("/p/default/users")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let res = c.get(app.url("/roles")).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/p/default/roles");
+        assert!(first_project.starts_with("/p/"));
+        // The viewer lists both projects for the picker.
+        let v = app.viewer(&c).await;
+        let slugs: Vec<&str> = v["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["slug"].as_str().unwrap())
+            .collect();
+        assert_eq!(slugs, ["acme", "default"]);
+        app
+    }
+);

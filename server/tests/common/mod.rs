@@ -1,0 +1,243 @@
+//! A real Roster server on a random loopback port over a fresh database, driven over HTTP with
+//! a cookie-keeping client, as a browser would.
+#![allow(dead_code)]
+use app::server::auth::AuthConfig;
+use app::server::db::testing::TestDb;
+use app::server::password::{PasswordConfig, Passwords};
+use app::server::store::{self, NewUser};
+use app::server::{AppState, Backend, Db};
+use leptos::prelude::LeptosOptions;
+use reqwest::{Client, Response};
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+pub const ADMIN_EMAIL: &str = "root@roster.test";
+pub const PASSWORD: &str = "correct horse battery staple";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub state: AppState,
+    test_db: Option<TestDb>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl TestApp {
+    pub async fn spawn(backend: Backend) -> TestApp {
+        Self::spawn_with(backend, |_| {}).await
+    }
+
+    pub async fn spawn_with(backend: Backend, tweak: impl FnOnce(&mut AuthConfig)) -> TestApp {
+        Self::spawn_custom(backend, tweak, PasswordConfig::testing()).await
+    }
+
+    pub async fn spawn_custom(
+        backend: Backend,
+        tweak: impl FnOnce(&mut AuthConfig),
+        pw: PasswordConfig,
+    ) -> TestApp {
+        let test_db = TestDb::new(backend).await;
+        let passwords = Passwords::new(pw);
+        app::server::bootstrap::bootstrap(
+            &test_db.db,
+            &passwords,
+            Some(ADMIN_EMAIL),
+            Some(PASSWORD),
+        )
+        .await
+        .expect("bootstrap");
+        let mut auth = AuthConfig::default();
+        tweak(&mut auth);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let leptos_options = LeptosOptions::builder()
+            .output_name("roster")
+            .site_root("target/site")
+            .site_addr(addr)
+            .build();
+        let state = AppState {
+            leptos_options,
+            db: test_db.db.clone(),
+            passwords,
+            auth: Arc::new(auth),
+        };
+        let router =
+            server::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let server = tokio::spawn(async move {
+            axum::serve(listener, router).await.unwrap();
+        });
+        TestApp {
+            addr,
+            state,
+            test_db: Some(test_db),
+            server,
+        }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// A browser-like client: keeps cookies, does not follow redirects.
+    pub fn client(&self) -> Client {
+        Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36")
+            .build()
+            .unwrap()
+    }
+
+    /// POSTs a server function as the browser does (same-origin, form-encoded).
+    pub async fn call(&self, client: &Client, endpoint: &str, form: &[(&str, &str)]) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("origin", format!("http://{}", self.addr))
+            .header("sec-fetch-site", "same-origin")
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.call(
+            client,
+            "sign_in",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    /// The viewer JSON (null when signed out).
+    pub async fn viewer(&self, client: &Client) -> serde_json::Value {
+        let res = client.get(self.url("/api/viewer")).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        res.json().await.unwrap()
+    }
+
+    /// Creates an active user with `role` in project `slug` (the project is created if
+    /// missing); returns the user's id.
+    pub async fn user(&self, email: &str, slug: &str, role: &str) -> i64 {
+        let hash = self.state.passwords.hash(PASSWORD).await.unwrap();
+        let mut tx = self.db().begin().await.unwrap();
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await
+            .unwrap();
+        let project = match existing {
+            Some(id) => id,
+            None => store::create_project(&mut tx, slug, slug).await.unwrap(),
+        };
+        let id = store::insert_user(
+            &mut tx,
+            &NewUser {
+                email,
+                first_name: "Test",
+                last_name: role,
+                password_hash: Some(&hash),
+                status: "active",
+                is_superadmin: false,
+            },
+        )
+        .await
+        .unwrap();
+        let role_id = store::role_id(&mut tx, project, role).await.unwrap();
+        store::add_membership(&mut tx, project, id, role_id)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        id
+    }
+
+    pub async fn exec(&self, sql: &str) {
+        let mut tx = self.db().begin().await.unwrap();
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.db().pool())
+            .await
+            .unwrap()
+    }
+
+    pub async fn stop(mut self) {
+        self.server.abort();
+        if let Some(t) = self.test_db.take() {
+            t.drop_db().await;
+        }
+    }
+}
+
+/// The session token a response set, if any.
+pub fn session_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| {
+            let first = c.split(';').next()?;
+            let (k, v) = first.split_once('=')?;
+            (k == "roster_session").then(|| v.to_string())
+        })
+}
+
+/// Runs an async test body on both backends: `app_test!(name, |app| async move { … })`.
+#[macro_export]
+macro_rules! app_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            async fn run(backend: app::server::Backend) {
+                let app = $crate::common::TestApp::spawn(backend).await;
+                let body = $body;
+                let app = body(app).await;
+                $crate::common::TestApp::stop(app).await;
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                run(app::server::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                run(app::server::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+/// Runs an async test body on both backends, handing it the backend (for tests that need a
+/// server with special settings): `backend_test!(name, |backend| async move { … })`.
+#[macro_export]
+macro_rules! backend_test {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)(app::server::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)(app::server::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+/// The message a person sees for a failed server function: the body is the serialized
+/// `AppError`, which the browser decodes and displays.
+pub async fn error_message(res: Response) -> String {
+    let body = res.text().await.unwrap();
+    serde_json::from_str::<app::model::AppError>(&body)
+        .unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+        .to_string()
+}

@@ -1,0 +1,61 @@
+//! `seed-demo` writes consistent, realistic data on both backends.
+mod common;
+
+use common::TestApp;
+
+app_test!(
+    seed_demo_fills_a_project_consistently,
+    |app: TestApp| async move {
+        let n = 2_500;
+        let seeded = server::seed::seed_demo(app.db(), &app.state.passwords, "acme", n, false)
+            .await
+            .unwrap();
+        assert_eq!(seeded.inserted, n);
+        let pid = seeded.project_id;
+        let members = app
+            .count(&format!(
+                "SELECT COUNT(*) FROM memberships WHERE project_id = {pid}"
+            ))
+            .await;
+        assert_eq!(members, n as i64);
+        // Every status appears, in plausible proportions.
+        for (status, lo, hi) in [
+            ("active", 0.70, 0.90),
+            ("inactive", 0.07, 0.18),
+            ("invited", 0.04, 0.12),
+        ] {
+            let k = app.count(&format!("SELECT COUNT(*) FROM memberships WHERE project_id = {pid} AND status = '{status}'")).await;
+            let share = k as f64 / n as f64;
+            assert!(share > lo && share < hi, "{status}: {share}");
+        }
+        // The membership copy agrees with the users table.
+        let mismatched = app
+        .count(&format!(
+            "SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.project_id = {pid} \
+             AND (m.email <> u.email OR m.status <> u.status OR m.created_at <> u.created_at)"
+        ))
+        .await;
+        assert_eq!(mismatched, 0);
+        // Invited people have an invitation and no password or sign-in; others have both.
+        let bad_invited = app
+        .count("SELECT COUNT(*) FROM users u WHERE u.status = 'invited' AND (u.password_hash IS NOT NULL OR u.last_sign_in_at IS NOT NULL \
+                OR NOT EXISTS (SELECT 1 FROM invitations i WHERE i.user_id = u.id))")
+        .await;
+        assert_eq!(bad_invited, 0);
+        let in_groups = app
+            .count("SELECT COUNT(DISTINCT user_id) FROM group_members")
+            .await;
+        assert!(in_groups > (n as i64) / 3, "{in_groups} users in groups");
+        assert!(
+            app.count("SELECT COUNT(*) FROM users WHERE last_name = 'Smith'")
+                .await
+                > 0
+        );
+        // Running again adds more users without clashing.
+        let again = server::seed::seed_demo(app.db(), &app.state.passwords, "acme", 100, false)
+            .await
+            .unwrap();
+        assert_eq!(again.inserted, 100);
+        app
+    }
+);
