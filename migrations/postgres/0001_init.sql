@@ -62,6 +62,7 @@ CREATE TABLE group_permissions (
 -- A user in a project, with the project's role. It also carries a copy of the user's list
 -- columns (the users page's read model), so every filter and sort of a project's users is
 -- one range of one index here instead of a join over every user of every project.
+-- last_sign_in_at is 0 for "never" (not NULL): the two backends order NULLs differently.
 CREATE TABLE memberships (
     project_id       BIGINT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
     user_id          BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
@@ -71,7 +72,7 @@ CREATE TABLE memberships (
     name_key         TEXT    NOT NULL DEFAULT '',
     status           TEXT    NOT NULL,
     created_at       BIGINT NOT NULL,
-    last_sign_in_at  BIGINT,
+    last_sign_in_at  BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (project_id, user_id)
 );
 CREATE INDEX memberships_user ON memberships (user_id);

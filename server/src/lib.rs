@@ -96,6 +96,7 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(leptos::nonce::provide_nonce, shell))
+        .layer(axum::middleware::from_fn(middleware::error_status))
         .layer(axum::middleware::from_fn(middleware::require_sign_in))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

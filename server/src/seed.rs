@@ -289,7 +289,7 @@ pub async fn seed_demo(
                     .bind(store::name_key(u.first, u.last))
                     .bind(u.status)
                     .bind(u.created)
-                    .bind(u.last_sign_in);
+                    .bind(u.last_sign_in.unwrap_or(0));
             }
             q.execute(&mut *tx).await?;
 

@@ -35,6 +35,8 @@ struct Case {
 }
 
 const CONSOLE_PAGE: [Want; 6] = [To("/login?next="), Forbidden, Ok, Forbidden, Ok, Ok];
+/// Reading a project's users: `users:read` in that project.
+const USERS_READ: [Want; 6] = [Unauthenticated, Forbidden, Ok, Forbidden, Ok, Ok];
 
 fn registry() -> Vec<Case> {
     let page = |route, call| Case {
@@ -110,6 +112,20 @@ fn registry() -> Vec<Case> {
             call: "/account",
             form: &[],
             want: [To("/login?next=/account"), Ok, Ok, Ok, Ok, Ok],
+        },
+        Case {
+            method: "GET",
+            route: "/api/users",
+            call: "/api/users?project=default&query[q]=ada&query[sort]=created&query[desc]=true&query[page]=1&query[size]=20",
+            form: &[],
+            want: USERS_READ,
+        },
+        Case {
+            method: "GET",
+            route: "/api/directory",
+            call: "/api/directory?project=default",
+            form: &[],
+            want: USERS_READ,
         },
         Case {
             method: "GET",

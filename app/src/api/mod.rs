@@ -1,7 +1,9 @@
 //! Server functions: thin — authenticate, check permission, call one service function.
 mod session;
+mod users;
 
 pub use session::*;
+pub use users::*;
 
 /// Request-scoped handles for server functions (ssr only).
 #[cfg(feature = "ssr")]
@@ -30,24 +32,6 @@ pub(crate) mod ctx {
                 .unwrap_or_default(),
             auth: parts.extensions.get::<Auth>().cloned().unwrap_or_default(),
         })
-    }
-
-    /// Gives a failed server function the HTTP status of its error (401, 403, 422, …) instead of
-    /// a blanket 500; the body stays the error's JSON.
-    pub fn respond<T>(r: Result<T, AppError>) -> Result<T, AppError> {
-        if let Err(e) = &r {
-            if let (Some(res), Ok(code)) = (
-                use_context::<leptos_axum::ResponseOptions>(),
-                http::StatusCode::from_u16(e.status()),
-            ) {
-                // A redirect already chosen (a plain form post) stays a redirect.
-                let mut parts = res.0.write().unwrap_or_else(|p| p.into_inner());
-                if parts.status.is_none() {
-                    parts.status = Some(code);
-                }
-            }
-        }
-        r
     }
 
     /// Sets a response header from inside a server function.

@@ -5,18 +5,13 @@ use leptos::server_fn::codec::GetUrl;
 /// The signed-in person and the projects they can manage; None when signed out.
 #[server(input = GetUrl, endpoint = "viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
-    super::ctx::respond(
-        async {
-            let c = super::ctx::ctx()?;
-            match c.auth.0.as_deref() {
-                Some(p) => Ok(Some(
-                    crate::server::store::viewer(&c.state.db, p.user_id).await?,
-                )),
-                None => Ok(None),
-            }
-        }
-        .await,
-    )
+    let c = super::ctx::ctx()?;
+    match c.auth.0.as_deref() {
+        Some(p) => Ok(Some(
+            crate::server::store::viewer(&c.state.db, p.user_id).await?,
+        )),
+        None => Ok(None),
+    }
 }
 
 /// Signs in with email and password; answers with where to go next.
@@ -27,49 +22,39 @@ pub async fn sign_in(
     next: Option<String>,
 ) -> Result<String, AppError> {
     use crate::server::auth;
-    super::ctx::respond(
-        async {
-            let c = super::ctx::ctx()?;
-            let signed_in = match auth::sign_in(&c.state, &c.meta, &email, &password).await {
-                Ok(s) => s,
-                Err(e) => {
-                    // Without JavaScript, the form comes back with the error's status code.
-                    super::ctx::redirect_form_post(&format!("/login?error={}", e.status()));
-                    return Err(e);
-                }
-            };
-            super::ctx::set_header(
-                http::header::SET_COOKIE,
-                &auth::session_cookie(&c.state.auth, &c.meta, Some(&signed_in.token)),
-            );
-            let to = match auth::safe_next(next.as_deref()) {
-                Some(n) => n,
-                None => crate::server::store::viewer(&c.state.db, signed_in.user_id)
-                    .await?
-                    .landing(),
-            };
-            super::ctx::redirect_form_post(&to);
-            Ok(to)
+    let c = super::ctx::ctx()?;
+    let signed_in = match auth::sign_in(&c.state, &c.meta, &email, &password).await {
+        Ok(s) => s,
+        Err(e) => {
+            // Without JavaScript, the form comes back with the error's status code.
+            super::ctx::redirect_form_post(&format!("/login?error={}", e.status()));
+            return Err(e);
         }
-        .await,
-    )
+    };
+    super::ctx::set_header(
+        http::header::SET_COOKIE,
+        &auth::session_cookie(&c.state.auth, &c.meta, Some(&signed_in.token)),
+    );
+    let to = match auth::safe_next(next.as_deref()) {
+        Some(n) => n,
+        None => crate::server::store::viewer(&c.state.db, signed_in.user_id)
+            .await?
+            .landing(),
+    };
+    super::ctx::redirect_form_post(&to);
+    Ok(to)
 }
 
 /// Ends the current session and clears the cookie.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::auth;
-    super::ctx::respond(
-        async {
-            let c = super::ctx::ctx()?;
-            let p = c.auth.principal()?;
-            auth::sign_out(&c.state, p, &c.meta).await?;
-            super::ctx::set_header(
-                http::header::SET_COOKIE,
-                &auth::session_cookie(&c.state.auth, &c.meta, None),
-            );
-            Ok(())
-        }
-        .await,
-    )
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    auth::sign_out(&c.state, p, &c.meta).await?;
+    super::ctx::set_header(
+        http::header::SET_COOKIE,
+        &auth::session_cookie(&c.state.auth, &c.meta, None),
+    );
+    Ok(())
 }

@@ -1,10 +1,13 @@
 //! Types shared by the server and the browser. No server-only dependency may appear here.
 mod error;
 mod permission;
+mod query;
+pub mod time;
 mod user;
 
 pub use error::AppError;
 pub use permission::{Permission, ALL_PERMISSIONS, BUILTIN_ROLES};
+pub use query::{Directory, Page, UserQuery, UserRow, UserSort, DEFAULT_PAGE_SIZE, PAGE_SIZES};
 pub use user::{
     validate_email, validate_password, Language, ProjectSummary, SessionInfo, Status, Theme, Viewer,
 };

@@ -3,6 +3,7 @@
 mod console;
 mod login;
 mod sections;
+mod users;
 
 use crate::api::get_viewer;
 use crate::components::{provide_toaster, Toasts};
@@ -58,7 +59,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view=login::LoginPage />
                 <Route path=path!("/forgot-password") view=login::ForgotPasswordPage />
                 <ParentRoute path=path!("/p/:project") view=console::Console>
-                    <Route path=path!("users") view=sections::UsersPage />
+                    <Route path=path!("users") view=users::UsersPage />
                     <Route path=path!("roles") view=sections::RolesPage />
                     <Route path=path!("groups") view=sections::GroupsPage />
                     <Route path=path!("audit") view=sections::AuditPage />

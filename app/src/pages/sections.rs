@@ -37,15 +37,6 @@ fn Building() -> impl IntoView {
 }
 
 #[component]
-pub fn UsersPage() -> impl IntoView {
-    let s = strings();
-    view! {
-        <PageHeader title=s.users lead=s.users_lead />
-        <Building />
-    }
-}
-
-#[component]
 pub fn RolesPage() -> impl IntoView {
     let s = strings();
     view! {

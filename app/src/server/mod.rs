@@ -6,6 +6,7 @@ pub mod db;
 pub mod password;
 pub mod state;
 pub mod store;
+pub mod users;
 pub mod util;
 
 pub use db::{Backend, Db};

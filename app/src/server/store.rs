@@ -97,7 +97,7 @@ pub async fn add_membership(
 ) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO memberships (project_id, user_id, role_id, joined_at, email, name_key, status, created_at, last_sign_in_at) \
-         SELECT $1, u.id, $2, $3, u.email, '', u.status, u.created_at, u.last_sign_in_at FROM users u WHERE u.id = $4",
+         SELECT $1, u.id, $2, $3, u.email, '', u.status, u.created_at, COALESCE(u.last_sign_in_at, 0) FROM users u WHERE u.id = $4",
     )
     .bind(project_id)
     .bind(role_id)
@@ -123,7 +123,7 @@ pub async fn sync_memberships(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AppEr
     .bind(name_key(&first, &last))
     .bind(row.try_get::<String, _>("status")?)
     .bind(row.try_get::<i64, _>("created_at")?)
-    .bind(row.try_get::<Option<i64>, _>("last_sign_in_at")?)
+    .bind(row.try_get::<Option<i64>, _>("last_sign_in_at")?.unwrap_or(0))
     .bind(user_id)
     .execute(&mut **tx)
     .await?;

@@ -178,7 +178,8 @@ mod tests {
 
         let lite_cols: BTreeSet<(String, String)> = sqlx::query_as(
             "SELECT m.name, c.name FROM sqlite_master m JOIN pragma_table_info(m.name) c \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%'",
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT LIKE '_sqlx%' \
+             AND m.name NOT LIKE 'users_search%'",
         )
         .fetch_all(lite.db.pool())
         .await
@@ -232,7 +233,8 @@ mod tests {
         .collect();
         let pg_idx: BTreeSet<String> = sqlx::query_scalar(
             "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' \
-             AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key' AND tablename NOT LIKE '_sqlx%'",
+             AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key' AND tablename NOT LIKE '_sqlx%' \
+             AND indexname <> 'users_search'",
         )
         .fetch_all(pg.db.pool())
         .await
@@ -241,6 +243,16 @@ mod tests {
         .collect();
         assert_eq!(lite_idx, pg_idx, "named indexes differ");
         assert!(lite_idx.contains("memberships_by_last_sign_in"));
+        // The search index is the one deliberate difference: FTS5 on SQLite, pg_trgm on PostgreSQL.
+        let fts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'users_search' AND sql LIKE '%trigram%'")
+            .fetch_one(lite.db.pool())
+            .await
+            .unwrap();
+        let trgm: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'users_search' AND indexdef LIKE '%gin_trgm_ops%'")
+            .fetch_one(pg.db.pool())
+            .await
+            .unwrap();
+        assert_eq!((fts, trgm), (1, 1));
 
         // Migrating again is a no-op.
         lite.db.migrate().await.unwrap();

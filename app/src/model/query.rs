@@ -1,0 +1,291 @@
+//! The users list's view state — search, filters, sort, page — and its URL form, so a view can be
+//! bookmarked, shared and reloaded.
+use super::Status;
+use serde::{Deserialize, Serialize};
+
+pub const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UserSort {
+    Email,
+    Name,
+    /// By role rank (owner, admin, developer, end user, then custom roles).
+    Role,
+    Status,
+    LastSignIn,
+    #[default]
+    Created,
+}
+
+impl UserSort {
+    pub const ALL: [UserSort; 6] = [
+        UserSort::Email,
+        UserSort::Name,
+        UserSort::Role,
+        UserSort::Status,
+        UserSort::LastSignIn,
+        UserSort::Created,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserSort::Email => "email",
+            UserSort::Name => "name",
+            UserSort::Role => "role",
+            UserSort::Status => "status",
+            UserSort::LastSignIn => "last_sign_in",
+            UserSort::Created => "created",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The direction a first click sorts in: newest first for times, A→Z otherwise.
+    pub fn default_desc(self) -> bool {
+        matches!(self, UserSort::LastSignIn | UserSort::Created)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct UserQuery {
+    /// Case-insensitive substring of the email or the name.
+    pub q: String,
+    pub status: Option<Status>,
+    /// A role's name.
+    pub role: Option<String>,
+    /// A group's name.
+    pub group: Option<String>,
+    pub sort: UserSort,
+    pub desc: bool,
+    /// 1-based.
+    pub page: u32,
+    pub size: u32,
+}
+
+impl Default for UserQuery {
+    fn default() -> Self {
+        UserQuery {
+            q: String::new(),
+            status: None,
+            role: None,
+            group: None,
+            sort: UserSort::Created,
+            desc: true,
+            page: 1,
+            size: DEFAULT_PAGE_SIZE,
+        }
+    }
+}
+
+impl UserQuery {
+    /// Reads the view from URL query pairs; anything unknown or out of range falls back to the
+    /// default rather than failing, so an edited or stale link still shows a page.
+    pub fn from_pairs<'a>(get: impl Fn(&str) -> Option<String> + 'a) -> Self {
+        let d = UserQuery::default();
+        let sort = get("sort")
+            .and_then(|s| UserSort::parse(&s))
+            .unwrap_or(d.sort);
+        let desc = match get("dir").as_deref() {
+            Some("asc") => false,
+            Some("desc") => true,
+            _ => sort.default_desc(),
+        };
+        let size = get("size")
+            .and_then(|s| s.parse().ok())
+            .filter(|n| PAGE_SIZES.contains(n))
+            .unwrap_or(d.size);
+        UserQuery {
+            q: get("q")
+                .map(|q| q.trim().chars().take(100).collect())
+                .unwrap_or_default(),
+            status: get("status").and_then(|s| s.parse().ok()),
+            role: get("role").filter(|r| !r.is_empty()),
+            group: get("group").filter(|g| !g.is_empty()),
+            sort,
+            desc,
+            page: get("page")
+                .and_then(|p| p.parse().ok())
+                .filter(|p| *p >= 1)
+                .unwrap_or(1),
+            size,
+        }
+    }
+
+    /// The URL query string (without `?`) that `from_pairs` reads back; defaults are left out
+    /// so links stay short.
+    pub fn to_query_string(&self) -> String {
+        let d = UserQuery::default();
+        let mut parts: Vec<(&str, String)> = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(("q", self.q.clone()));
+        }
+        if let Some(s) = self.status {
+            parts.push(("status", s.as_str().to_string()));
+        }
+        if let Some(r) = &self.role {
+            parts.push(("role", r.clone()));
+        }
+        if let Some(g) = &self.group {
+            parts.push(("group", g.clone()));
+        }
+        if self.sort != d.sort || self.desc != d.desc {
+            parts.push(("sort", self.sort.as_str().to_string()));
+            parts.push(("dir", if self.desc { "desc" } else { "asc" }.to_string()));
+        }
+        if self.page != 1 {
+            parts.push(("page", self.page.to_string()));
+        }
+        if self.size != d.size {
+            parts.push(("size", self.size.to_string()));
+        }
+        parts
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", super::encode_query_value(&v).replace('/', "%2F")))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The same filters with search and filters cleared (sort and size kept).
+    pub fn cleared(&self) -> Self {
+        UserQuery {
+            sort: self.sort,
+            desc: self.desc,
+            size: self.size,
+            ..UserQuery::default()
+        }
+    }
+
+    pub fn has_filters(&self) -> bool {
+        !self.q.is_empty() || self.status.is_some() || self.role.is_some() || self.group.is_some()
+    }
+
+    pub fn offset(&self) -> u64 {
+        (self.page.max(1) as u64 - 1) * self.size as u64
+    }
+}
+
+/// One page of a list, with the total the filters match.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    pub page: u32,
+    pub size: u32,
+    /// When the page was read (ms), for relative times.
+    pub as_of: i64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u32 {
+        (self.total.div_ceil(self.size.max(1) as u64) as u32).max(1)
+    }
+}
+
+/// A row of the users table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub status: Status,
+    pub role: String,
+    pub groups: Vec<String>,
+    pub created_at: i64,
+    pub last_sign_in_at: Option<i64>,
+}
+
+impl UserRow {
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+            .trim()
+            .to_string()
+    }
+}
+
+/// Roles and groups of a project, for the filters and forms.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Directory {
+    pub roles: Vec<String>,
+    pub groups: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn parse(qs: &str) -> UserQuery {
+        let map: HashMap<String, String> = qs
+            .split('&')
+            .filter_map(|p| p.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.replace("%20", " ").replace("%40", "@")))
+            .collect();
+        UserQuery::from_pairs(move |k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn queries_round_trip_through_the_url() {
+        let q = UserQuery {
+            q: "ada l".into(),
+            status: Some(Status::Inactive),
+            role: Some("admin".into()),
+            group: Some("Sales".into()),
+            sort: UserSort::Email,
+            desc: false,
+            page: 3,
+            size: 50,
+        };
+        let s = q.to_query_string();
+        assert_eq!(
+            s,
+            "q=ada%20l&status=inactive&role=admin&group=Sales&sort=email&dir=asc&page=3&size=50"
+        );
+        assert_eq!(parse(&s), q);
+        assert_eq!(UserQuery::default().to_query_string(), "");
+    }
+
+    #[test]
+    fn bad_values_fall_back_to_defaults() {
+        let q = parse("status=zombie&sort=shoe&page=-2&size=7&dir=sideways");
+        assert_eq!(q, UserQuery::default());
+        assert!(parse("sort=email").desc == false && parse("sort=last_sign_in").desc);
+    }
+
+    #[test]
+    fn page_counts() {
+        let p = Page::<()> {
+            items: vec![],
+            total: 41,
+            page: 1,
+            size: 20,
+            as_of: 0,
+        };
+        assert_eq!(p.pages(), 3);
+        assert_eq!(
+            Page::<()> {
+                items: vec![],
+                total: 0,
+                page: 1,
+                size: 20,
+                as_of: 0
+            }
+            .pages(),
+            1
+        );
+        assert_eq!(
+            UserQuery {
+                page: 3,
+                size: 20,
+                ..Default::default()
+            }
+            .offset(),
+            40
+        );
+    }
+}

@@ -1,0 +1,549 @@
+//! The users list of a project: search, filters, sort, pages and totals in a fixed number of
+//! queries, all scoped to the project inside the SQL.
+//!
+//! Every filter and sort is a range of one `memberships` index (see migration 0001). Search of
+//! three or more characters goes through a trigram index (FTS5 on SQLite, pg_trgm on
+//! PostgreSQL); shorter needles scan the project's rows.
+use super::{Backend, Db};
+use crate::model::{AppError, Directory, Page, Status, UserQuery, UserRow, UserSort};
+use sqlx::Row;
+use std::collections::HashMap;
+
+enum Bind {
+    Int(i64),
+    Text(String),
+}
+
+/// Role and group ids and names of a project (roles in rank order, groups by name).
+pub struct ProjectDirectory {
+    pub roles: Vec<(i64, String)>,
+    pub groups: Vec<(i64, String)>,
+}
+
+impl ProjectDirectory {
+    pub fn names(&self) -> Directory {
+        Directory {
+            roles: self.roles.iter().map(|(_, n)| n.clone()).collect(),
+            groups: self.groups.iter().map(|(_, n)| n.clone()).collect(),
+        }
+    }
+}
+
+pub async fn directory(db: &Db, project_id: i64) -> Result<ProjectDirectory, AppError> {
+    let roles = sqlx::query_as("SELECT id, name FROM roles WHERE project_id = $1 ORDER BY id");
+    let groups =
+        sqlx::query_as("SELECT id, name FROM groups WHERE project_id = $1 ORDER BY name, id");
+    let (roles, groups) = tokio::try_join!(
+        roles.bind(project_id).fetch_all(db.pool()),
+        groups.bind(project_id).fetch_all(db.pool())
+    )?;
+    Ok(ProjectDirectory { roles, groups })
+}
+
+/// `%`, `_` and `\` match themselves in a LIKE pattern.
+fn escape_like(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Adds a bind value; returns its placeholder.
+fn next(binds: &mut Vec<Bind>, b: Bind) -> String {
+    binds.push(b);
+    format!("${}", binds.len())
+}
+
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+fn bind_all<'q>(mut query: AnyQuery<'q>, binds: &'q [Bind]) -> AnyQuery<'q> {
+    for b in binds {
+        query = match b {
+            Bind::Int(i) => query.bind(*i),
+            Bind::Text(t) => query.bind(t.as_str()),
+        };
+    }
+    query
+}
+
+/// One page of a project's users for `q`, with the total that matches.
+pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRow>, AppError> {
+    let dir = directory(db, project_id).await?;
+    let empty = || Page {
+        items: Vec::new(),
+        total: 0,
+        page: q.page,
+        size: q.size,
+        as_of: super::util::now_ms(),
+    };
+
+    let mut filter = String::from("m.project_id = $1");
+    let mut binds = vec![Bind::Int(project_id)];
+    if let Some(s) = q.status {
+        let p = next(&mut binds, Bind::Text(s.as_str().into()));
+        filter += &format!(" AND m.status = {p}");
+    }
+    if let Some(role) = &q.role {
+        // An unknown name (a stale link) matches nobody rather than failing.
+        let Some((id, _)) = dir.roles.iter().find(|(_, n)| n == role) else {
+            return Ok(empty());
+        };
+        let p = next(&mut binds, Bind::Int(*id));
+        filter += &format!(" AND m.role_id = {p}");
+    }
+    if let Some(group) = &q.group {
+        let Some((id, _)) = dir.groups.iter().find(|(_, n)| n == group) else {
+            return Ok(empty());
+        };
+        let p = next(&mut binds, Bind::Int(*id));
+        filter +=
+            &format!(" AND m.user_id IN (SELECT user_id FROM group_members WHERE group_id = {p})");
+    }
+    let needle = q.q.trim().to_lowercase();
+    if needle.chars().count() >= 3 {
+        match db.backend() {
+            Backend::Sqlite => {
+                let p = next(
+                    &mut binds,
+                    Bind::Text(format!("\"{}\"", needle.replace('"', "\"\""))),
+                );
+                filter += &format!(" AND m.user_id IN (SELECT rowid FROM users_search WHERE users_search MATCH {p})");
+            }
+            Backend::Postgres => {
+                let p = next(
+                    &mut binds,
+                    Bind::Text(format!("%{}%", escape_like(&needle))),
+                );
+                filter += &format!(
+                    " AND m.user_id IN (SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE {p})"
+                );
+            }
+        }
+    } else if !needle.is_empty() {
+        let p = next(&mut binds, Bind::Text(needle));
+        filter += &match db.backend() {
+            Backend::Sqlite => {
+                format!(" AND (instr(m.email, {p}) > 0 OR instr(m.name_key, {p}) > 0)")
+            }
+            Backend::Postgres => {
+                format!(" AND (strpos(m.email, {p}) > 0 OR strpos(m.name_key, {p}) > 0)")
+            }
+        };
+    }
+
+    // Every key runs in one direction so the matching index is read forwards or backwards;
+    // the user id last makes the order total (stable pages).
+    let d = if q.desc { "DESC" } else { "ASC" };
+    let order = match q.sort {
+        UserSort::Email => format!("m.email {d}, m.user_id {d}"),
+        UserSort::Name => format!("m.name_key {d}, m.user_id {d}"),
+        UserSort::Role => format!("m.role_id {d}, m.created_at {d}, m.user_id {d}"),
+        UserSort::Status => format!("m.status {d}, m.created_at {d}, m.user_id {d}"),
+        UserSort::LastSignIn => format!("m.last_sign_in_at {d}, m.user_id {d}"),
+        UserSort::Created => format!("m.created_at {d}, m.user_id {d}"),
+    };
+    let keys_sql = format!(
+        "SELECT m.user_id FROM memberships m WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {}",
+        q.size,
+        q.offset()
+    );
+    let count_sql = format!("SELECT COUNT(*) FROM memberships m WHERE {filter}");
+    let (count_row, key_rows) = tokio::try_join!(
+        bind_all(sqlx::query(&count_sql), &binds).fetch_one(db.pool()),
+        bind_all(sqlx::query(&keys_sql), &binds).fetch_all(db.pool())
+    )?;
+    let total: i64 = count_row.try_get(0)?;
+    let ids: Vec<i64> = key_rows
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    let items = rows_for(db, project_id, &ids, &dir).await?;
+    Ok(Page {
+        items,
+        total: total as u64,
+        page: q.page,
+        size: q.size,
+        as_of: super::util::now_ms(),
+    })
+}
+
+/// The table rows of `ids` (in that order): two queries whatever the page size.
+async fn rows_for(
+    db: &Db,
+    project_id: i64,
+    ids: &[i64],
+    dir: &ProjectDirectory,
+) -> Result<Vec<UserRow>, AppError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    // Ids come from the database as integers, so inlining them is safe.
+    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+    let details = format!(
+        "SELECT m.user_id, m.email, u.first_name, u.last_name, m.status, m.role_id, m.created_at, m.last_sign_in_at \
+         FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND m.user_id IN ({list})"
+    );
+    let groups = format!(
+        "SELECT gm.user_id, g.name FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+         WHERE g.project_id = $1 AND gm.user_id IN ({list}) ORDER BY g.name"
+    );
+    let (details, groups) = tokio::try_join!(
+        sqlx::query(&details).bind(project_id).fetch_all(db.pool()),
+        sqlx::query(&groups).bind(project_id).fetch_all(db.pool())
+    )?;
+    let mut group_names: HashMap<i64, Vec<String>> = HashMap::new();
+    for g in groups {
+        group_names
+            .entry(g.try_get(0)?)
+            .or_default()
+            .push(g.try_get(1)?);
+    }
+    let role_names: HashMap<i64, &str> =
+        dir.roles.iter().map(|(id, n)| (*id, n.as_str())).collect();
+    let mut by_id: HashMap<i64, UserRow> = HashMap::new();
+    for r in details {
+        let id: i64 = r.try_get("user_id")?;
+        let status: String = r.try_get("status")?;
+        let last: i64 = r.try_get("last_sign_in_at")?;
+        by_id.insert(
+            id,
+            UserRow {
+                id,
+                email: r.try_get("email")?,
+                first_name: r.try_get("first_name")?,
+                last_name: r.try_get("last_name")?,
+                status: status.parse().unwrap_or(Status::Inactive),
+                role: role_names
+                    .get(&r.try_get::<i64, _>("role_id")?)
+                    .unwrap_or(&"")
+                    .to_string(),
+                groups: group_names.remove(&id).unwrap_or_default(),
+                created_at: r.try_get("created_at")?,
+                last_sign_in_at: (last > 0).then_some(last),
+            },
+        );
+    }
+    Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db_test;
+    use crate::server::store::{self, NewUser};
+
+    #[test]
+    fn like_patterns_are_escaped() {
+        assert_eq!(escape_like(r"50%_off\"), r"50\%\_off\\");
+    }
+
+    /// Five people in `acme` (and one Smith in `other`, who must never show up there).
+    async fn fixture(db: &Db) -> i64 {
+        let mut tx = db.begin().await.unwrap();
+        let acme = store::create_project(&mut tx, "acme", "Acme")
+            .await
+            .unwrap();
+        let other = store::create_project(&mut tx, "other", "Other")
+            .await
+            .unwrap();
+        let group = |name: &'static str| {
+            let q = sqlx::query_scalar::<_, i64>(
+                "INSERT INTO groups (project_id, name, created_at) VALUES ($1, $2, 0) RETURNING id",
+            );
+            q.bind(acme).bind(name)
+        };
+        let eng: i64 = group("Engineering").fetch_one(&mut *tx).await.unwrap();
+        let sales: i64 = group("Sales").fetch_one(&mut *tx).await.unwrap();
+        let people: [(&str, &str, &str, &str, &str, &[i64], i64, i64, i64); 6] = [
+            (
+                "ada@example.org",
+                "Ada",
+                "Lovelace",
+                "active",
+                "admin",
+                &[eng],
+                1000,
+                5000,
+                acme,
+            ),
+            (
+                "alan@example.com",
+                "Alan",
+                "Turing",
+                "inactive",
+                "developer",
+                &[eng, sales],
+                2000,
+                0,
+                acme,
+            ),
+            (
+                "grace@navy.test",
+                "Grace",
+                "Hopper",
+                "invited",
+                "end_user",
+                &[],
+                3000,
+                0,
+                acme,
+            ),
+            (
+                "linus@kernel.test",
+                "Linus",
+                "Smith",
+                "active",
+                "end_user",
+                &[sales],
+                4000,
+                9000,
+                acme,
+            ),
+            (
+                "margaret@example.org",
+                "Margaret",
+                "Hamilton-Smith",
+                "active",
+                "owner",
+                &[],
+                5000,
+                7000,
+                acme,
+            ),
+            (
+                "smith@other.test",
+                "John",
+                "Smith",
+                "active",
+                "admin",
+                &[],
+                6000,
+                8000,
+                other,
+            ),
+        ];
+        for (email, first, last, status, role, groups, created, signed_in, project) in people {
+            let id = store::insert_user(
+                &mut tx,
+                &NewUser {
+                    email,
+                    first_name: first,
+                    last_name: last,
+                    password_hash: None,
+                    status,
+                    is_superadmin: false,
+                },
+            )
+            .await
+            .unwrap();
+            sqlx::query("UPDATE users SET created_at = $1, last_sign_in_at = $2 WHERE id = $3")
+                .bind(created)
+                .bind((signed_in > 0).then_some(signed_in))
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            let role_id = store::role_id(&mut tx, project, role).await.unwrap();
+            store::add_membership(&mut tx, project, id, role_id)
+                .await
+                .unwrap();
+            for g in groups {
+                sqlx::query(
+                    "INSERT INTO group_members (group_id, user_id, added_at) VALUES ($1, $2, 0)",
+                )
+                .bind(*g)
+                .bind(id)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            }
+        }
+        tx.commit().await.unwrap();
+        acme
+    }
+
+    fn names(page: &Page<UserRow>) -> Vec<&str> {
+        page.items
+            .iter()
+            .map(|r| r.email.split('@').next().unwrap())
+            .collect()
+    }
+
+    db_test!(
+        every_filter_sort_and_page_returns_exactly_the_right_rows,
+        |db: Db| async move {
+            let acme = fixture(&db).await;
+            let run = |q: UserQuery| {
+                let db = db.clone();
+                async move { list(&db, acme, &q).await.unwrap() }
+            };
+            let base = UserQuery::default();
+            let p = run(base.clone()).await;
+            assert_eq!(names(&p), ["margaret", "linus", "grace", "alan", "ada"]);
+            assert_eq!(p.total, 5);
+
+            let alan = &p.items[3];
+            assert_eq!(
+                (alan.role.as_str(), alan.status),
+                ("developer", Status::Inactive)
+            );
+            assert_eq!(alan.groups, ["Engineering", "Sales"]);
+            assert_eq!(
+                (alan.first_name.as_str(), alan.last_name.as_str()),
+                ("Alan", "Turing")
+            );
+            assert_eq!((alan.created_at, alan.last_sign_in_at), (2000, None));
+            assert_eq!(p.items[0].last_sign_in_at, Some(7000));
+
+            let search = |s: &str| UserQuery {
+                q: s.into(),
+                ..base.clone()
+            };
+            // Substring, case-insensitive, email or name — and never another project's Smith.
+            assert_eq!(names(&run(search("smith")).await), ["margaret", "linus"]);
+            assert_eq!(names(&run(search("SMITH")).await), ["margaret", "linus"]);
+            assert_eq!(run(search("smith")).await.total, 2);
+            assert_eq!(
+                names(&run(search("@example.org")).await),
+                ["margaret", "ada"]
+            );
+            assert_eq!(names(&run(search("ada lovelace")).await), ["ada"]);
+            assert_eq!(names(&run(search("ring")).await), ["alan"]);
+            assert_eq!(names(&run(search("gr")).await), ["grace"]);
+            assert_eq!(names(&run(search("%")).await), Vec::<&str>::new());
+            assert_eq!(names(&run(search("nobody-here")).await), Vec::<&str>::new());
+
+            let status = |s| UserQuery {
+                status: Some(s),
+                ..base.clone()
+            };
+            assert_eq!(names(&run(status(Status::Inactive)).await), ["alan"]);
+            assert_eq!(names(&run(status(Status::Invited)).await), ["grace"]);
+            assert_eq!(
+                names(&run(status(Status::Active)).await),
+                ["margaret", "linus", "ada"]
+            );
+            let role = |r: &str| UserQuery {
+                role: Some(r.into()),
+                ..base.clone()
+            };
+            assert_eq!(names(&run(role("end_user")).await), ["linus", "grace"]);
+            assert_eq!(names(&run(role("no-such-role")).await), Vec::<&str>::new());
+            let group = |g: &str| UserQuery {
+                group: Some(g.into()),
+                ..base.clone()
+            };
+            assert_eq!(names(&run(group("Sales")).await), ["linus", "alan"]);
+            let both = UserQuery {
+                role: Some("end_user".into()),
+                group: Some("Sales".into()),
+                ..base.clone()
+            };
+            assert_eq!(names(&run(both).await), ["linus"]);
+            let all = UserQuery {
+                q: "a".into(),
+                status: Some(Status::Active),
+                role: Some("admin".into()),
+                group: Some("Engineering".into()),
+                ..base.clone()
+            };
+            assert_eq!(names(&run(all).await), ["ada"]);
+
+            let sort = |s: UserSort, desc: bool| UserQuery {
+                sort: s,
+                desc,
+                ..base.clone()
+            };
+            assert_eq!(
+                names(&run(sort(UserSort::Email, false)).await),
+                ["ada", "alan", "grace", "linus", "margaret"]
+            );
+            assert_eq!(
+                names(&run(sort(UserSort::Email, true)).await),
+                ["margaret", "linus", "grace", "alan", "ada"]
+            );
+            assert_eq!(
+                names(&run(sort(UserSort::Name, true)).await),
+                ["margaret", "linus", "grace", "alan", "ada"]
+            );
+            assert_eq!(
+                names(&run(sort(UserSort::Name, false)).await),
+                ["ada", "alan", "grace", "linus", "margaret"]
+            );
+            // Never signed in sorts as oldest; ties broken by id.
+            assert_eq!(
+                names(&run(sort(UserSort::LastSignIn, true)).await),
+                ["linus", "margaret", "ada", "grace", "alan"]
+            );
+            assert_eq!(
+                names(&run(sort(UserSort::LastSignIn, false)).await),
+                ["alan", "grace", "ada", "margaret", "linus"]
+            );
+            assert_eq!(
+                names(&run(sort(UserSort::Role, false)).await),
+                ["margaret", "ada", "alan", "grace", "linus"]
+            );
+            assert_eq!(
+                names(&run(sort(UserSort::Status, false)).await),
+                ["ada", "linus", "margaret", "alan", "grace"]
+            );
+            assert_eq!(
+                names(&run(sort(UserSort::Created, false)).await),
+                ["ada", "alan", "grace", "linus", "margaret"]
+            );
+
+            let page = |n: u32| UserQuery {
+                page: n,
+                size: 2,
+                ..base.clone()
+            };
+            let p2 = run(page(2)).await;
+            assert_eq!(
+                (names(&p2), p2.total, p2.pages()),
+                (vec!["grace", "alan"], 5, 3)
+            );
+            assert_eq!(names(&run(page(3)).await), ["ada"]);
+            assert_eq!(names(&run(page(4)).await), Vec::<&str>::new());
+            let searched = UserQuery {
+                q: "smith".into(),
+                page: 2,
+                size: 1,
+                ..base.clone()
+            };
+            let s2 = run(searched).await;
+            assert_eq!((names(&s2), s2.total), (vec!["linus"], 2));
+        }
+    );
+
+    db_test!(search_follows_changes_to_users, |db: Db| async move {
+        let acme = fixture(&db).await;
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query("UPDATE users SET last_name = 'Byron' WHERE email = 'ada@example.org'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM users WHERE email = 'linus@kernel.test'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let q = |s: &str| UserQuery {
+            q: s.into(),
+            ..UserQuery::default()
+        };
+        assert_eq!(names(&list(&db, acme, &q("byron")).await.unwrap()), ["ada"]);
+        assert!(list(&db, acme, &q("lovelace"))
+            .await
+            .unwrap()
+            .items
+            .is_empty());
+        assert_eq!(
+            names(&list(&db, acme, &q("smith")).await.unwrap()),
+            ["margaret"]
+        );
+    });
+}
