@@ -33,7 +33,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `rm -rf target/e2e-data && ${targetDir}/release/server`,
+    // 120 demo users (random names, statuses, roles, groups) besides the admin.
+    command: `rm -rf target/e2e-data && ${targetDir}/release/server seed-demo --users 120 && ${targetDir}/release/server`,
     cwd: '..',
     url: `${baseURL}/healthz`,
     timeout: 60_000,

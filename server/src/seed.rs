@@ -345,10 +345,18 @@ pub async fn seed_demo(
         bar.inc(size as u64);
     }
     bar.finish();
-    // Fresh statistics so the query planner sees the new distribution at once.
-    let mut tx = db.begin().await?;
-    sqlx::query("ANALYZE").execute(&mut *tx).await?;
-    tx.commit().await?;
+    // Fresh statistics so the query planner sees the new distribution at once; on PostgreSQL
+    // also a fresh visibility map, without which index-only scans must visit the table.
+    match db.backend() {
+        app::server::Backend::Postgres => {
+            sqlx::query("VACUUM ANALYZE").execute(db.pool()).await?;
+        }
+        app::server::Backend::Sqlite => {
+            let mut tx = db.begin().await?;
+            sqlx::query("ANALYZE").execute(&mut *tx).await?;
+            tx.commit().await?;
+        }
+    }
     Ok(Seeded {
         inserted,
         project_id,

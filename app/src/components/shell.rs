@@ -85,7 +85,7 @@ pub fn Header(
                     aria-expanded=move || menu_open.get().to_string()
                     on:click=move |_| menu_open.update(|o| *o = !*o)
                 >
-                    <span class="avatar" aria-hidden="true">{initials}</span>
+                    <span class="avatar" aria-hidden="true" data-initials=initials></span>
                 </button>
                 <Show when=move || menu_open.get()>
                     <div class="menu" role="menu" on:keydown=move |ev: leptos::ev::KeyboardEvent| {

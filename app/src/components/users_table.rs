@@ -129,10 +129,10 @@ pub fn Pager(
                     .collect_view()}
             </select>
             <span class="pager-position">{format!("{} {page} {} {pages}", s.page_word, s.of_word)}</span>
-            <button type="button" class="button" disabled=page <= 1 on:click=move |_| on_page.run(page - 1)>
+            <button type="button" class="button" disabled={page <= 1} on:click=move |_| on_page.run(page - 1)>
                 {s.previous}
             </button>
-            <button type="button" class="button" disabled=page >= pages on:click=move |_| on_page.run(page + 1)>
+            <button type="button" class="button" disabled={page >= pages} on:click=move |_| on_page.run(page + 1)>
                 {s.next}
             </button>
         </div>

@@ -100,8 +100,11 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
             return Ok(empty());
         };
         let p = next(&mut binds, Bind::Int(*id));
-        filter +=
-            &format!(" AND m.user_id IN (SELECT user_id FROM group_members WHERE group_id = {p})");
+        // Correlated, so each scanned row probes the primary key instead of materialising the
+        // whole group first.
+        filter += &format!(
+            " AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = {p} AND gm.user_id = m.user_id)"
+        );
     }
     let needle = q.q.trim().to_lowercase();
     if needle.chars().count() >= 3 {
