@@ -17,6 +17,14 @@ test('pages carry security headers and a nonce-based CSP', async ({ request }) =
   expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
 });
 
+test('static assets are served compressed', async ({ request }) => {
+  for (const encoding of ['br', 'gzip']) {
+    const res = await request.get('/pkg/roster.wasm', { headers: { 'accept-encoding': encoding } });
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-encoding']).toBe(encoding);
+  }
+});
+
 test('the console shell renders and hydrates', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -18,21 +18,68 @@ async fn run(backend: Backend, n: u64) {
     let t = TestDb::new(backend).await;
     let passwords = Passwords::new(PasswordConfig::testing());
     let started = Instant::now();
-    let seeded = server::seed::seed_demo(&t.db, &passwords, "bench", n, false).await.expect("seed");
-    println!("{backend:?}: seeded {} users in {:.1?}", seeded.inserted, started.elapsed());
+    let seeded = server::seed::seed_demo(&t.db, &passwords, "bench", n, false)
+        .await
+        .expect("seed");
+    println!(
+        "{backend:?}: seeded {} users in {:.1?}",
+        seeded.inserted,
+        started.elapsed()
+    );
     let pid = seeded.project_id;
 
     let base = UserQuery::default();
     let cases: Vec<(&str, UserQuery)> = vec![
         ("first page", base.clone()),
-        ("page 5,000", UserQuery { page: 5_000, ..base.clone() }),
-        ("search \"smith\"", UserQuery { q: "smith".into(), ..base.clone() }),
-        ("search \"@example.org\"", UserQuery { q: "@example.org".into(), ..base.clone() }),
-        ("status = inactive", UserQuery { status: Some(Status::Inactive), ..base.clone() }),
-        ("role + group", UserQuery { role: Some("developer".into()), group: Some("Sales".into()), ..base.clone() }),
-        ("sort by last sign-in desc", UserQuery { sort: UserSort::LastSignIn, desc: true, ..base.clone() }),
+        (
+            "page 5,000",
+            UserQuery {
+                page: 5_000,
+                ..base.clone()
+            },
+        ),
+        (
+            "search \"smith\"",
+            UserQuery {
+                q: "smith".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "search \"@example.org\"",
+            UserQuery {
+                q: "@example.org".into(),
+                ..base.clone()
+            },
+        ),
+        (
+            "status = inactive",
+            UserQuery {
+                status: Some(Status::Inactive),
+                ..base.clone()
+            },
+        ),
+        (
+            "role + group",
+            UserQuery {
+                role: Some("developer".into()),
+                group: Some("Sales".into()),
+                ..base.clone()
+            },
+        ),
+        (
+            "sort by last sign-in desc",
+            UserQuery {
+                sort: UserSort::LastSignIn,
+                desc: true,
+                ..base.clone()
+            },
+        ),
     ];
-    println!("  {:<28} {:>10} {:>10} {:>10}", "view", "p50", "p95", "total");
+    println!(
+        "  {:<28} {:>10} {:>10} {:>10}",
+        "view", "p50", "p95", "total"
+    );
     for (name, q) in cases {
         // Warm the caches the way a real console is warm.
         let mut total = 0;
@@ -47,14 +94,26 @@ async fn run(backend: Backend, n: u64) {
             assert!(page.items.len() as u64 <= q.size as u64);
         }
         times.sort();
-        println!("  {:<28} {:>10.2?} {:>10.2?} {:>10}", name, pct(&times, 0.5), pct(&times, 0.95), total);
+        println!(
+            "  {:<28} {:>10.2?} {:>10.2?} {:>10}",
+            name,
+            pct(&times, 0.5),
+            pct(&times, 0.95),
+            total
+        );
     }
     t.drop_db().await;
 }
 
 fn main() {
-    let n: u64 = std::env::var("ROSTER_BENCH_USERS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let n: u64 = std::env::var("ROSTER_BENCH_USERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     rt.block_on(async {
         println!("users_page benchmark: {n} users, {RUNS} runs per view");
         let only = std::env::var("ROSTER_BENCH_BACKEND").unwrap_or_default();

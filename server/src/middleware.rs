@@ -54,12 +54,14 @@ pub async fn request_context(
         }
     }
 
+    // Static assets (the wasm, JS and CSS) need no principal: skip the session lookup.
+    let is_asset = req.uri().path().starts_with("/pkg/");
     let principal = match &meta.session_token {
-        Some(token) => match auth::authenticate(&state, token).await {
+        Some(token) if !is_asset => match auth::authenticate(&state, token).await {
             Ok(p) => p.map(Arc::new),
             Err(e) => return error_response(&e),
         },
-        None => None,
+        _ => None,
     };
     req.extensions_mut().insert(meta);
     req.extensions_mut().insert(Auth(principal));

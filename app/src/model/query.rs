@@ -254,7 +254,7 @@ mod tests {
     fn bad_values_fall_back_to_defaults() {
         let q = parse("status=zombie&sort=shoe&page=-2&size=7&dir=sideways");
         assert_eq!(q, UserQuery::default());
-        assert!(parse("sort=email").desc == false && parse("sort=last_sign_in").desc);
+        assert!(!parse("sort=email").desc && parse("sort=last_sign_in").desc);
     }
 
     #[test]

@@ -93,11 +93,7 @@ fn Frame(viewer: Viewer) -> impl IntoView {
 
     let shortcuts = RwSignal::new(false);
     let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = document()
-            .active_element()
-            .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if ev.key() == "?" && !typing {
+        if ev.key() == "?" && !super::typing_in_a_field() {
             shortcuts.set(true);
         }
     });

@@ -13,6 +13,14 @@ use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::path;
 
+/// Whether keyboard focus is in a text field or select (where shortcut keys are typing).
+pub(crate) fn typing_in_a_field() -> bool {
+    document()
+        .active_element()
+        .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+        .unwrap_or(false)
+}
+
 /// The signed-in person, loaded once per page load and shared by every page.
 pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
 

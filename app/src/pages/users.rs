@@ -95,11 +95,7 @@ pub fn UsersPage() -> impl IntoView {
     });
     // "/" focuses the search box.
     let _slash = window_event_listener(leptos::ev::keydown, move |ev| {
-        let typing = document()
-            .active_element()
-            .map(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
-            .unwrap_or(false);
-        if ev.key() == "/" && !typing {
+        if ev.key() == "/" && !super::typing_in_a_field() {
             if let Some(el) = document().get_element_by_id(SEARCH_ID) {
                 use wasm_bindgen::JsCast;
                 if let Ok(input) = el.dyn_into::<web_sys::HtmlElement>() {
@@ -110,36 +106,22 @@ pub fn UsersPage() -> impl IntoView {
         }
     });
 
-    let on_status = move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
-        update(
-            &|q| {
-                q.status = v.parse::<Status>().ok();
-                q.page = 1;
-            },
-            false,
-        );
+    // A filter select sets one field from its value and goes back to the first page.
+    let on_filter = move |set: fn(&mut UserQuery, String)| {
+        move |ev: leptos::ev::Event| {
+            let v = event_target_value(&ev);
+            update(
+                &|q| {
+                    set(q, v.clone());
+                    q.page = 1;
+                },
+                false,
+            );
+        }
     };
-    let on_role = move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
-        update(
-            &|q| {
-                q.role = (!v.is_empty()).then(|| v.clone());
-                q.page = 1;
-            },
-            false,
-        );
-    };
-    let on_group = move |ev: leptos::ev::Event| {
-        let v = event_target_value(&ev);
-        update(
-            &|q| {
-                q.group = (!v.is_empty()).then(|| v.clone());
-                q.page = 1;
-            },
-            false,
-        );
-    };
+    let on_status = on_filter(|q, v| q.status = v.parse::<Status>().ok());
+    let on_role = on_filter(|q, v| q.role = (!v.is_empty()).then_some(v));
+    let on_group = on_filter(|q, v| q.group = (!v.is_empty()).then_some(v));
     let on_sort = Callback::new(move |key: UserSort| {
         update(
             &|q| {

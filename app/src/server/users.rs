@@ -9,6 +9,7 @@ use crate::model::{AppError, Directory, Page, Status, UserQuery, UserRow, UserSo
 use sqlx::Row;
 use std::collections::HashMap;
 
+#[derive(Clone)]
 enum Bind {
     Int(i64),
     Text(String),
@@ -87,6 +88,7 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
         let p = next(&mut binds, Bind::Text(s.as_str().into()));
         filter += &format!(" AND m.status = {p}");
     }
+    let mut role_id = None;
     if let Some(role) = &q.role {
         // An unknown name (a stale link) matches nobody rather than failing.
         let Some((id, _)) = dir.roles.iter().find(|(_, n)| n == role) else {
@@ -94,6 +96,7 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
         };
         let p = next(&mut binds, Bind::Int(*id));
         filter += &format!(" AND m.role_id = {p}");
+        role_id = Some(*id);
     }
     if let Some(group) = &q.group {
         let Some((id, _)) = dir.groups.iter().find(|(_, n)| n == group) else {
@@ -127,7 +130,7 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
             }
         }
     } else if !needle.is_empty() {
-        let p = next(&mut binds, Bind::Text(needle));
+        let p = next(&mut binds, Bind::Text(needle.clone()));
         filter += &match db.backend() {
             Backend::Sqlite => {
                 format!(" AND (instr(m.email, {p}) > 0 OR instr(m.name_key, {p}) > 0)")
@@ -154,9 +157,31 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
         q.size,
         q.offset()
     );
-    let count_sql = format!("SELECT COUNT(*) FROM memberships m WHERE {filter}");
+    // Without search or group, the total is a sum over a few counter rows (migration 0003);
+    // otherwise the matching rows are counted.
+    let (count_sql, count_binds) = if needle.is_empty() && q.group.is_none() {
+        let mut cb = vec![Bind::Int(project_id)];
+        let mut cf = String::from("project_id = $1");
+        if let Some(s) = q.status {
+            let p = next(&mut cb, Bind::Text(s.as_str().into()));
+            cf += &format!(" AND status = {p}");
+        }
+        if let Some(r) = role_id {
+            let p = next(&mut cb, Bind::Int(r));
+            cf += &format!(" AND role_id = {p}");
+        }
+        (
+            format!("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM membership_counts WHERE {cf}"),
+            cb,
+        )
+    } else {
+        (
+            format!("SELECT COUNT(*) FROM memberships m WHERE {filter}"),
+            binds.clone(),
+        )
+    };
     let (count_row, key_rows) = tokio::try_join!(
-        bind_all(sqlx::query(&count_sql), &binds).fetch_one(db.pool()),
+        bind_all(sqlx::query(&count_sql), &count_binds).fetch_one(db.pool()),
         bind_all(sqlx::query(&keys_sql), &binds).fetch_all(db.pool())
     )?;
     let total: i64 = count_row.try_get(0)?;
@@ -261,7 +286,19 @@ mod tests {
         };
         let eng: i64 = group("Engineering").fetch_one(&mut *tx).await.unwrap();
         let sales: i64 = group("Sales").fetch_one(&mut *tx).await.unwrap();
-        let people: [(&str, &str, &str, &str, &str, &[i64], i64, i64, i64); 6] = [
+        // email, first, last, status, role, groups, created, last sign-in, project
+        type Person<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            &'a str,
+            &'a str,
+            &'a [i64],
+            i64,
+            i64,
+            i64,
+        );
+        let people: [Person; 6] = [
             (
                 "ada@example.org",
                 "Ada",
@@ -521,6 +558,79 @@ mod tests {
             assert_eq!((names(&s2), s2.total), (vec!["linus"], 2));
         }
     );
+
+    // Totals without search come from the counters; they must agree with counting the rows
+    // through inserts, status and role changes and deletes.
+    db_test!(counted_totals_follow_every_change, |db: Db| async move {
+        let acme = fixture(&db).await;
+        let check = |db: Db| async move {
+            let dir = directory(&db, acme).await.unwrap();
+            let mut views = vec![UserQuery::default()];
+            for s in [Status::Active, Status::Inactive, Status::Invited] {
+                views.push(UserQuery {
+                    status: Some(s),
+                    ..UserQuery::default()
+                });
+                for (_, r) in &dir.roles {
+                    views.push(UserQuery {
+                        status: Some(s),
+                        role: Some(r.clone()),
+                        ..UserQuery::default()
+                    });
+                }
+            }
+            for (_, r) in &dir.roles {
+                views.push(UserQuery {
+                    role: Some(r.clone()),
+                    ..UserQuery::default()
+                });
+            }
+            for v in views {
+                let mut sql = format!("SELECT COUNT(*) FROM memberships m JOIN roles r ON r.id = m.role_id WHERE m.project_id = {acme}");
+                if let Some(s) = v.status {
+                    sql += &format!(" AND m.status = '{}'", s.as_str());
+                }
+                if let Some(r) = &v.role {
+                    sql += &format!(" AND r.name = '{r}'");
+                }
+                let counted: i64 = sqlx::query_scalar(&sql).fetch_one(db.pool()).await.unwrap();
+                assert_eq!(
+                    list(&db, acme, &v).await.unwrap().total,
+                    counted as u64,
+                    "{v:?}"
+                );
+            }
+        };
+        check(db.clone()).await;
+        let mut tx = db.begin().await.unwrap();
+        let ada: i64 = sqlx::query_scalar("SELECT id FROM users WHERE email = 'ada@example.org'")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("UPDATE users SET status = 'inactive' WHERE id = $1")
+            .bind(ada)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        store::sync_memberships(&mut tx, ada).await.unwrap();
+        let dev = store::role_id(&mut tx, acme, "developer").await.unwrap();
+        sqlx::query("UPDATE memberships SET role_id = $1 WHERE user_id = $2")
+            .bind(dev)
+            .bind(ada)
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM users WHERE email = 'grace@navy.test'")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        check(db.clone()).await;
+        assert_eq!(
+            list(&db, acme, &UserQuery::default()).await.unwrap().total,
+            4
+        );
+    });
 
     db_test!(search_follows_changes_to_users, |db: Db| async move {
         let acme = fixture(&db).await;
