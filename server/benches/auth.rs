@@ -116,6 +116,8 @@ async fn run(backend: Backend) {
         loaded.len(),
         load_time
     );
+    // The probe closure holds the last other handle on the app.
+    drop(probe);
     Arc::try_unwrap(app)
         .ok()
         .expect("no other owners")
