@@ -179,28 +179,22 @@ pub fn UsersPage() -> impl IntoView {
             }>
                 {move || Suspend::new(async move {
                     let dir = directory.await.unwrap_or_default();
-                    let role_options = dir
-                        .roles
-                        .into_iter()
-                        .map(|r| {
-                            let selected = {
-                                let r = r.clone();
-                                move || view_state.get().role.as_deref() == Some(r.as_str())
-                            };
-                            view! { <option value=r.clone() selected=selected>{r.clone()}</option> }
-                        })
-                        .collect_view();
-                    let group_options = dir
-                        .groups
-                        .into_iter()
-                        .map(|g| {
-                            let selected = {
-                                let g = g.clone();
-                                move || view_state.get().group.as_deref() == Some(g.as_str())
-                            };
-                            view! { <option value=g.clone() selected=selected>{g.clone()}</option> }
-                        })
-                        .collect_view();
+                    // One option per name, selected while the view's field (role or group) has it.
+                    let options = move |names: Vec<String>, field: fn(&UserQuery) -> Option<&String>| {
+                        names
+                            .into_iter()
+                            .map(|name| {
+                                let selected = {
+                                    let name = name.clone();
+                                    move || field(&view_state.get()) == Some(&name)
+                                };
+                                let label = name.clone();
+                                view! { <option value=name selected=selected>{label}</option> }
+                            })
+                            .collect_view()
+                    };
+                    let role_options = options(dir.roles, |q| q.role.as_ref());
+                    let group_options = options(dir.groups, |q| q.group.as_ref());
                     view! {
                         <label for="filter-role" class="visually-hidden">{s.role}</label>
                         <select id="filter-role" on:change=on_role>
