@@ -55,32 +55,22 @@ app_test!(
         assert!(last > 0, "the users list sees the sign-in");
 
         // `next` wins over the landing page, but only when it stays on this site.
-        let c2 = app.client();
-        let res = app
-            .call(
-                &c2,
-                "sign_in",
-                &[
-                    ("email", ADMIN_EMAIL),
-                    ("password", PASSWORD),
-                    ("next", "/p/default/audit"),
-                ],
-            )
-            .await;
-        assert_eq!(res.json::<String>().await.unwrap(), "/p/default/audit");
-        let c3 = app.client();
-        let res = app
-            .call(
-                &c3,
-                "sign_in",
-                &[
-                    ("email", ADMIN_EMAIL),
-                    ("password", PASSWORD),
-                    ("next", "https://evil.example/"),
-                ],
-            )
-            .await;
-        assert_eq!(res.json::<String>().await.unwrap(), "/p/default/users");
+        for (next, lands_on) in [
+            ("/p/default/audit", "/p/default/audit"),
+            ("https://evil.example/", "/p/default/users"),
+        ] {
+            let form = [
+                ("email", ADMIN_EMAIL),
+                ("password", PASSWORD),
+                ("next", next),
+            ];
+            let res = app.call(&app.client(), "sign_in", &form).await;
+            assert_eq!(
+                res.json::<String>().await.unwrap(),
+                lands_on,
+                "next = {next}"
+            );
+        }
         app
     }
 );

@@ -8,7 +8,7 @@ pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
     let c = super::ctx::ctx()?;
     match c.auth.0.as_deref() {
         Some(p) => Ok(Some(
-            crate::server::store::viewer(&c.state.db, p.user_id).await?,
+            crate::server::store::viewer(&c.state.db, p.user_id, Some(p.projects.clone())).await?,
         )),
         None => Ok(None),
     }
@@ -37,7 +37,7 @@ pub async fn sign_in(
     );
     let to = match auth::safe_next(next.as_deref()) {
         Some(n) => n,
-        None => crate::server::store::viewer(&c.state.db, signed_in.user_id)
+        None => crate::server::store::viewer(&c.state.db, signed_in.user_id, None)
             .await?
             .landing(),
     };

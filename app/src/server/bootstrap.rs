@@ -128,6 +128,7 @@ mod tests {
                     .fetch_one(db.pool())
                     .await
                     .unwrap(),
+                None,
             )
             .await
             .unwrap();
