@@ -13,6 +13,10 @@ enum Want {
     To(&'static str),
     Unauthenticated,
     Forbidden,
+    /// 404: the permission check passed and the (deliberately missing) target was not found.
+    NotFound,
+    /// 422: the input was refused.
+    Invalid,
 }
 use Want::*;
 
@@ -31,12 +35,29 @@ struct Case {
     route: &'static str,
     call: &'static str,
     form: &'static [(&'static str, &'static str)],
+    /// A JSON body (server functions with `input = Json`); sent instead of `form` when set.
+    json: Option<serde_json::Value>,
     want: [Want; 6],
 }
 
 const CONSOLE_PAGE: [Want; 6] = [To("/login?next="), Forbidden, Ok, Forbidden, Ok, Ok];
 /// Reading a project's users: `users:read` in that project.
 const USERS_READ: [Want; 6] = [Unauthenticated, Forbidden, Ok, Forbidden, Ok, Ok];
+/// Acting on a user who does not exist (#999999) with an admin permission the developer lacks
+/// (`users:update`, `users:deactivate`, `users:delete`, `sessions:revoke`): refused before the
+/// lookup for those without it, "not found" for those with it.
+const USERS_ACT: [Want; 6] = [
+    Unauthenticated,
+    Forbidden,
+    Forbidden,
+    Forbidden,
+    NotFound,
+    NotFound,
+];
+/// A bulk action with that permission: the missing user is listed as refused, the call is 200.
+const USERS_BULK: [Want; 6] = [Unauthenticated, Forbidden, Forbidden, Forbidden, Ok, Ok];
+/// A user id that exists nowhere.
+const NOBODY: i64 = 999_999;
 
 fn registry() -> Vec<Case> {
     let page = |route, call| Case {
@@ -44,6 +65,7 @@ fn registry() -> Vec<Case> {
         route,
         call,
         form: &[],
+        json: None,
         want: CONSOLE_PAGE,
     };
     let short = |route| Case {
@@ -51,6 +73,7 @@ fn registry() -> Vec<Case> {
         route,
         call: route,
         form: &[],
+        json: None,
         want: [
             To("/login?next="),
             To("/account"),
@@ -60,12 +83,25 @@ fn registry() -> Vec<Case> {
             To("/p/default/"),
         ],
     };
+    let act = |route: &'static str, json: serde_json::Value, want: [Want; 6]| Case {
+        method: "POST",
+        route,
+        call: route,
+        form: &[],
+        json: Some(json),
+        want,
+    };
+    let edit = serde_json::json!({
+        "first_name": "No", "last_name": "Body", "email": "nobody@roster.test", "phone": "",
+        "metadata": "{}", "role": "end_user", "groups": []
+    });
     vec![
         Case {
             method: "GET",
             route: "/healthz",
             call: "/healthz",
             form: &[],
+            json: None,
             want: [Ok; 6],
         },
         Case {
@@ -73,6 +109,7 @@ fn registry() -> Vec<Case> {
             route: "/",
             call: "/",
             form: &[],
+            json: None,
             want: [
                 To("/login"),
                 To("/account"),
@@ -92,6 +129,7 @@ fn registry() -> Vec<Case> {
             route: "/login",
             call: "/login",
             form: &[],
+            json: None,
             want: [Ok; 6],
         },
         Case {
@@ -99,6 +137,7 @@ fn registry() -> Vec<Case> {
             route: "/forgot-password",
             call: "/forgot-password",
             form: &[],
+            json: None,
             want: [Ok; 6],
         },
         page("/p/:project/users", "/p/default/users"),
@@ -106,11 +145,13 @@ fn registry() -> Vec<Case> {
         page("/p/:project/groups", "/p/default/groups"),
         page("/p/:project/audit", "/p/default/audit"),
         page("/p/:project/projects", "/p/default/projects"),
+        page("/p/:project/users/:id", "/p/default/users/1"),
         Case {
             method: "GET",
             route: "/account",
             call: "/account",
             form: &[],
+            json: None,
             want: [To("/login?next=/account"), Ok, Ok, Ok, Ok, Ok],
         },
         Case {
@@ -118,6 +159,7 @@ fn registry() -> Vec<Case> {
             route: "/api/users",
             call: "/api/users?project=default&query[q]=ada&query[sort]=created&query[desc]=true&query[page]=1&query[size]=20",
             form: &[],
+            json: None,
             want: USERS_READ,
         },
         Case {
@@ -125,13 +167,102 @@ fn registry() -> Vec<Case> {
             route: "/api/directory",
             call: "/api/directory?project=default",
             form: &[],
+            json: None,
             want: USERS_READ,
         },
+        Case {
+            method: "GET",
+            route: "/api/user",
+            call: "/api/user?project=default&id=1",
+            form: &[],
+            json: None,
+            want: USERS_READ,
+        },
+        Case {
+            method: "GET",
+            route: "/api/user_activity",
+            call: "/api/user_activity?project=default&id=1&page=1",
+            form: &[],
+            json: None,
+            want: USERS_READ,
+        },
+        act(
+            "/api/update_user",
+            serde_json::json!({"project": "default", "id": NOBODY, "edit": edit}),
+            USERS_ACT,
+        ),
+        act(
+            "/api/deactivate_user",
+            serde_json::json!({"project": "default", "id": NOBODY, "reason": "matrix"}),
+            USERS_ACT,
+        ),
+        act(
+            "/api/reactivate_user",
+            serde_json::json!({"project": "default", "id": NOBODY}),
+            USERS_ACT,
+        ),
+        act(
+            "/api/delete_user",
+            serde_json::json!({"project": "default", "id": NOBODY, "confirm": "nobody@roster.test"}),
+            USERS_ACT,
+        ),
+        act(
+            "/api/send_password_reset",
+            serde_json::json!({"project": "default", "id": NOBODY}),
+            USERS_ACT,
+        ),
+        // Anyone may try a reset token; a wrong one is refused the same way for everyone.
+        Case {
+            method: "POST",
+            route: "/api/reset_password",
+            call: "/api/reset_password",
+            form: &[
+                ("token", "not-a-token"),
+                ("password", "a long new password"),
+                ("confirm", "a long new password"),
+            ],
+            json: None,
+            want: [Invalid; 6],
+        },
+        Case {
+            method: "GET",
+            route: "/reset-password",
+            call: "/reset-password?token=abc",
+            form: &[],
+            json: None,
+            want: [Ok; 6],
+        },
+        act(
+            "/api/revoke_user_sessions",
+            serde_json::json!({"project": "default", "id": NOBODY, "session": null}),
+            USERS_ACT,
+        ),
+        act(
+            "/api/bulk_users",
+            serde_json::json!({"project": "default", "ids": [NOBODY], "action": "Deactivate"}),
+            USERS_BULK,
+        ),
+        act(
+            "/api/bulk_users",
+            serde_json::json!({"project": "default", "ids": [NOBODY], "action": "Reactivate"}),
+            USERS_BULK,
+        ),
+        act(
+            "/api/bulk_users",
+            serde_json::json!({"project": "default", "ids": [NOBODY], "action": {"ChangeRole": "developer"}}),
+            USERS_BULK,
+        ),
+        act(
+            "/api/bulk_users",
+            serde_json::json!({"project": "default", "ids": [NOBODY], "action": {"AddToGroup": "staff"}}),
+            USERS_BULK,
+        ),
         Case {
             method: "GET",
             route: "/api/viewer",
             call: "/api/viewer",
             form: &[],
+            json: None,
             want: [Ok; 6],
         },
         Case {
@@ -142,6 +273,7 @@ fn registry() -> Vec<Case> {
                 ("email", "nobody@roster.test"),
                 ("password", "wrong password"),
             ],
+            json: None,
             want: [Unauthenticated; 6],
         },
         Case {
@@ -149,6 +281,7 @@ fn registry() -> Vec<Case> {
             route: "/api/sign_out",
             call: "/api/sign_out",
             form: &[],
+            json: None,
             want: [Unauthenticated, Ok, Ok, Ok, Ok, Ok],
         },
     ]
@@ -207,6 +340,8 @@ app_test!(
         app.user("dev@roster.test", "default", "developer").await;
         app.user("other@roster.test", "other", "admin").await;
         app.user("admin@roster.test", "default", "admin").await;
+        // The group the bulk "add to group" row names.
+        app.group("default", "staff").await;
         let emails = [
             None,
             Some("end@roster.test"),
@@ -230,11 +365,16 @@ app_test!(
                 }
                 let req = match case.method {
                     "GET" => c.get(app.url(case.call)),
-                    _ => c
-                        .post(app.url(case.call))
-                        .header("origin", format!("http://{}", app.addr))
-                        .header("sec-fetch-site", "same-origin")
-                        .form(case.form),
+                    _ => {
+                        let post = c
+                            .post(app.url(case.call))
+                            .header("origin", format!("http://{}", app.addr))
+                            .header("sec-fetch-site", "same-origin");
+                        match &case.json {
+                            Some(body) => post.json(body),
+                            None => post.form(case.form),
+                        }
+                    }
                 };
                 let res = req.send().await.unwrap();
                 let status = res.status().as_u16();
@@ -251,11 +391,20 @@ app_test!(
                     To(prefix) => (300..400).contains(&status) && location.starts_with(prefix),
                     Unauthenticated => status == 401,
                     Forbidden => status == 403,
+                    NotFound => status == 404,
+                    Invalid => status == 422,
                 };
                 if !ok {
                     failures.push(format!(
-                        "{} {} as {}: wanted {:?}, got {status} {location}",
-                        case.method, case.call, ROLES[k], case.want[k]
+                        "{} {} {} as {}: wanted {:?}, got {status} {location}",
+                        case.method,
+                        case.call,
+                        case.json
+                            .as_ref()
+                            .map(|j| j.to_string())
+                            .unwrap_or_default(),
+                        ROLES[k],
+                        case.want[k]
                     ));
                 }
             }

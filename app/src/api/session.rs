@@ -58,3 +58,20 @@ pub async fn sign_out() -> Result<(), AppError> {
     );
     Ok(())
 }
+
+/// Sets a new password with the token of a reset link.
+#[server(endpoint = "reset_password")]
+pub async fn reset_password(
+    token: String,
+    password: String,
+    confirm: String,
+) -> Result<(), AppError> {
+    let c = super::ctx::ctx()?;
+    if password != confirm {
+        return Err(AppError::validation(
+            "confirm",
+            "The two passwords are not the same.",
+        ));
+    }
+    crate::server::auth::reset_password(&c.state, &c.meta, &token, &password).await
+}

@@ -1,10 +1,12 @@
 //! Presentational components. They get data and callbacks from pages and never fetch.
 mod modal;
+mod row_menu;
 mod shell;
 mod toast;
 mod users_table;
 
 pub use modal::Modal;
+pub use row_menu::{MenuEntry, RowMenu};
 pub use shell::{Header, Sidebar};
 pub use toast::{provide_toaster, use_toaster, ToastKind, Toaster, Toasts};
-pub use users_table::{Pager, UsersTable};
+pub use users_table::{status_badge, Pager, UsersTable};

@@ -48,13 +48,16 @@ pub fn Modal(
         }
     });
 
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        use wasm_bindgen::JsCast;
-        if ev.key() == "Escape" {
+    // Escape closes from anywhere while open, even when focus has left the panel (a button
+    // that disabled itself while busy drops focus to the body).
+    let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.get_untracked() {
             ev.prevent_default();
             on_close.run(());
-            return;
         }
+    });
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        use wasm_bindgen::JsCast;
         if ev.key() != "Tab" {
             return;
         }

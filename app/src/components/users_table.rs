@@ -1,9 +1,12 @@
-use crate::i18n::Strings;
+use super::row_menu::{MenuEntry, RowMenu};
+use crate::i18n::{fill, Strings};
 use crate::model::time::{format_utc, relative};
 use crate::model::{Language, Status, UserRow, UserSort, PAGE_SIZES};
 use leptos::prelude::*;
+use std::collections::BTreeSet;
 
-fn status_badge(s: &'static Strings, status: Status) -> impl IntoView {
+/// A status as a coloured badge (Invited, Active, Inactive).
+pub fn status_badge(s: &'static Strings, status: Status) -> impl IntoView {
     let (class, label) = match status {
         Status::Active => ("badge badge-active", s.active),
         Status::Invited => ("badge badge-invited", s.invited),
@@ -12,10 +15,17 @@ fn status_badge(s: &'static Strings, status: Status) -> impl IntoView {
     view! { <span class=class>{label}</span> }
 }
 
-/// The users table: sortable headers (with `aria-sort`), one row per user.
+/// The users table: sortable headers (with `aria-sort`), one row per user with its email
+/// linking to the detail page, a selection checkbox and an actions menu.
 #[component]
 pub fn UsersTable(
     rows: Vec<UserRow>,
+    /// `/p/{slug}/users`: rows link to `{base}/{id}`.
+    base: String,
+    /// The selected rows' ids; None hides the selection column.
+    selected: Option<RwSignal<BTreeSet<i64>>>,
+    /// The actions menu of a row.
+    menu: Callback<UserRow, Vec<MenuEntry>>,
     strings: &'static Strings,
     lang: Language,
     /// When the rows were read, for relative times.
@@ -60,10 +70,40 @@ pub fn UsersTable(
         }
         None => view! { <span class="muted">{s.never}</span> }.into_any(),
     };
+    let page_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let select_all = selected.map(|sel| {
+        let ids = page_ids.clone();
+        let all = {
+            let ids = ids.clone();
+            move || !ids.is_empty() && sel.with(|s| ids.iter().all(|id| s.contains(id)))
+        };
+        view! {
+            <th scope="col" class="cell-select">
+                <input
+                    type="checkbox"
+                    aria-label=s.select_all
+                    prop:checked=all.clone()
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        sel.update(|s| {
+                            for id in &ids {
+                                if on {
+                                    s.insert(*id);
+                                } else {
+                                    s.remove(id);
+                                }
+                            }
+                        })
+                    }
+                />
+            </th>
+        }
+    });
     view! {
         <table class="table users-table">
             <thead>
                 <tr>
+                    {select_all}
                     {header(Some(UserSort::Email), s.col_email)}
                     {header(Some(UserSort::Name), s.col_name)}
                     {header(Some(UserSort::Role), s.col_role)}
@@ -71,6 +111,7 @@ pub fn UsersTable(
                     {header(Some(UserSort::Status), s.col_status)}
                     {header(Some(UserSort::LastSignIn), s.col_last_sign_in)}
                     {header(Some(UserSort::Created), s.col_created)}
+                    <th scope="col"><span class="visually-hidden">{s.actions_for.replace(" {email}", "")}</span></th>
                 </tr>
             </thead>
             <tbody>
@@ -78,15 +119,43 @@ pub fn UsersTable(
                     .into_iter()
                     .map(|r| {
                         let name = r.name();
+                        let id = r.id;
+                        let check = selected.map(|sel| {
+                            view! {
+                                <td class="cell-select">
+                                    <input
+                                        type="checkbox"
+                                        aria-label=fill(s.select_row, &[("email", &r.email)])
+                                        prop:checked=move || sel.with(|s| s.contains(&id))
+                                        on:change=move |ev| {
+                                            let on = event_target_checked(&ev);
+                                            sel.update(|s| {
+                                                if on {
+                                                    s.insert(id);
+                                                } else {
+                                                    s.remove(&id);
+                                                }
+                                            })
+                                        }
+                                    />
+                                </td>
+                            }
+                        });
+                        let entries = menu.run(r.clone());
+                        let menu_label = fill(s.actions_for, &[("email", &r.email)]);
                         view! {
-                            <tr>
-                                <td class="cell-email">{r.email.clone()}</td>
+                            <tr aria-selected=move || selected.map(|sel| sel.with(|s| s.contains(&id)).to_string())>
+                                {check}
+                                <td class="cell-email"><a href=format!("{base}/{id}")>{r.email.clone()}</a></td>
                                 <td>{name}</td>
                                 <td>{r.role.clone()}</td>
                                 <td class="muted">{r.groups.join(", ")}</td>
                                 <td>{status_badge(s, r.status)}</td>
                                 <td>{time(r.last_sign_in_at)}</td>
                                 <td>{time(Some(r.created_at))}</td>
+                                <td class="cell-actions">
+                                    <RowMenu label=menu_label entries=entries id=format!("u{id}") />
+                                </td>
                             </tr>
                         }
                     })
@@ -106,6 +175,12 @@ pub fn Pager(
     size: u32,
     on_page: Callback<u32>,
     on_size: Callback<u32>,
+    /// Whether to offer page sizes and show the users total (the users table does).
+    #[prop(default = true)]
+    sizes: bool,
+    /// `total` (and so `pages`) is a lower bound.
+    #[prop(default = false)]
+    more: bool,
 ) -> impl IntoView {
     let s = strings;
     let noun = if total == 1 {
@@ -115,24 +190,26 @@ pub fn Pager(
     };
     view! {
         <div class="pager">
-            <span class="muted">{format!("{total} {noun}")}</span>
+            {sizes.then(|| view! { <span class="muted">{format!("{total}{} {noun}", if more { "+" } else { "" })}</span> })}
             <div class="pager-spacer"></div>
-            <label for="page-size" class="muted">{s.rows_per_page}</label>
-            <select id="page-size" on:change=move |ev| {
-                if let Ok(n) = event_target_value(&ev).parse() {
-                    on_size.run(n)
-                }
-            }>
-                {PAGE_SIZES
-                    .iter()
-                    .map(|n| view! { <option value=n.to_string() selected=*n == size>{n.to_string()}</option> })
-                    .collect_view()}
-            </select>
-            <span class="pager-position">{format!("{} {page} {} {pages}", s.page_word, s.of_word)}</span>
+            {sizes.then(|| view! {
+                <label for="page-size" class="muted">{s.rows_per_page}</label>
+                <select id="page-size" on:change=move |ev| {
+                    if let Ok(n) = event_target_value(&ev).parse() {
+                        on_size.run(n)
+                    }
+                }>
+                    {PAGE_SIZES
+                        .iter()
+                        .map(|n| view! { <option value=n.to_string() selected=*n == size>{n.to_string()}</option> })
+                        .collect_view()}
+                </select>
+            })}
+            <span class="pager-position">{format!("{} {page} {} {pages}{}", s.page_word, s.of_word, if more { "+" } else { "" })}</span>
             <button type="button" class="button" disabled={page <= 1} on:click=move |_| on_page.run(page - 1)>
                 {s.previous}
             </button>
-            <button type="button" class="button" disabled={page >= pages} on:click=move |_| on_page.run(page + 1)>
+            <button type="button" class="button" disabled={page >= pages && !more} on:click=move |_| on_page.run(page + 1)>
                 {s.next}
             </button>
         </div>

@@ -1,10 +1,15 @@
 //! Types shared by the server and the browser. No server-only dependency may appear here.
+mod admin;
 mod error;
 mod permission;
 mod query;
 pub mod time;
 mod user;
 
+pub use admin::{
+    parse_metadata, ActivityItem, BulkAction, BulkSummary, CheckedEdit, Guard, MembershipInfo,
+    UserDetail, UserEdit, MAX_BULK, MAX_REASON,
+};
 pub use error::AppError;
 pub use permission::{Permission, ALL_PERMISSIONS, BUILTIN_ROLES};
 pub use query::{Directory, Page, UserQuery, UserRow, UserSort, DEFAULT_PAGE_SIZE, PAGE_SIZES};

@@ -178,6 +178,9 @@ pub struct Page<T> {
     pub size: u32,
     /// When the page was read (ms), for relative times.
     pub as_of: i64,
+    /// `total` is a lower bound: counting stopped there (big search results).
+    #[serde(default)]
+    pub more: bool,
 }
 
 impl<T> Page<T> {
@@ -198,6 +201,9 @@ pub struct UserRow {
     pub groups: Vec<String>,
     pub created_at: i64,
     pub last_sign_in_at: Option<i64>,
+    /// The project's only active owner (cannot be deactivated, deleted or demoted).
+    #[serde(default)]
+    pub last_owner: bool,
 }
 
 impl UserRow {
@@ -265,6 +271,7 @@ mod tests {
             page: 1,
             size: 20,
             as_of: 0,
+            more: false,
         };
         assert_eq!(p.pages(), 3);
         assert_eq!(
@@ -273,7 +280,8 @@ mod tests {
                 total: 0,
                 page: 1,
                 size: 20,
-                as_of: 0
+                as_of: 0,
+                more: false,
             }
             .pages(),
             1

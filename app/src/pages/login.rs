@@ -1,6 +1,7 @@
-use crate::api::SignIn;
+use crate::api::{ResetPassword, SignIn};
 use crate::i18n::EN;
 use leptos::prelude::*;
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -32,10 +33,7 @@ pub fn LoginPage() -> impl IntoView {
     view! {
         <div class="auth-page">
             <div class="auth-card">
-                <div class="brand auth-brand">
-                    <span class="brand-mark" aria-hidden="true">"R"</span>
-                    <span class="brand-name">"Roster"</span>
-                </div>
+                <AuthBrand />
                 <h1>{s.sign_in_title}</h1>
                 <p class="muted">{s.sign_in_lead}</p>
                 <ActionForm action=action attr:class="form" attr:novalidate=true>
@@ -78,6 +76,80 @@ pub fn ForgotPasswordPage() -> impl IntoView {
                 </p>
                 <a class="button block" href="/login">"Back to sign in"</a>
             </div>
+        </div>
+    }
+}
+
+/// `/reset-password?token=…`: the page a password-reset email links to.
+#[component]
+pub fn ResetPasswordPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let action = ServerAction::<ResetPassword>::new();
+    let pending = action.pending();
+    let done = move || matches!(action.value().get(), Some(Ok(())));
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+    let field_error = move |field: &'static str| {
+        move || {
+            error()
+                .filter(|e| e.field() == Some(field))
+                .map(|e| view! { <p class="field-error">{e.to_string()}</p> })
+        }
+    };
+    let form_error = move || {
+        error()
+            .filter(|e| !matches!(e.field(), Some("password" | "confirm")))
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    };
+    view! {
+        <Title text="Choose a new password · Roster" />
+        <div class="auth-page">
+            <div class="auth-card">
+                <AuthBrand />
+                <h1>"Choose a new password"</h1>
+                <Show
+                    when=done
+                    fallback=move || {
+                        view! {
+                            <p class="muted">"Use at least 10 characters. Every session of your account will be signed out."</p>
+                            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                                <input type="hidden" name="token" value=token />
+                                <div class="field">
+                                    <label for="new-password">"New password"</label>
+                                    <input id="new-password" name="password" type="password" autocomplete="new-password" required=true />
+                                    {field_error("password")}
+                                </div>
+                                <div class="field">
+                                    <label for="confirm-password">"Confirm new password"</label>
+                                    <input id="confirm-password" name="confirm" type="password" autocomplete="new-password" required=true />
+                                    {field_error("confirm")}
+                                </div>
+                                {form_error}
+                                <button type="submit" class="button primary block" disabled=move || pending.get()>
+                                    "Set new password"
+                                </button>
+                            </ActionForm>
+                        }
+                    }
+                >
+                    <p role="status">"Your password was changed. Sign in with your new password."</p>
+                    <a class="button primary block" href="/login">"Sign in"</a>
+                </Show>
+            </div>
+        </div>
+    }
+}
+
+/// The product mark at the top of the sign-in and password pages.
+#[component]
+fn AuthBrand() -> impl IntoView {
+    view! {
+        <div class="brand auth-brand">
+            <span class="brand-mark" aria-hidden="true">"R"</span>
+            <span class="brand-name">"Roster"</span>
         </div>
     }
 }

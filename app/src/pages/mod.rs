@@ -3,6 +3,8 @@
 mod console;
 mod login;
 mod sections;
+mod user_actions;
+mod user_detail;
 mod users;
 
 use crate::api::get_viewer;
@@ -66,8 +68,10 @@ pub fn App() -> impl IntoView {
             <Routes fallback=|| view! { <sections::NotFound /> }>
                 <Route path=path!("/login") view=login::LoginPage />
                 <Route path=path!("/forgot-password") view=login::ForgotPasswordPage />
+                <Route path=path!("/reset-password") view=login::ResetPasswordPage />
                 <ParentRoute path=path!("/p/:project") view=console::Console>
                     <Route path=path!("users") view=users::UsersPage />
+                    <Route path=path!("users/:id") view=user_detail::UserDetailPage />
                     <Route path=path!("roles") view=sections::RolesPage />
                     <Route path=path!("groups") view=sections::GroupsPage />
                     <Route path=path!("audit") view=sections::AuditPage />

@@ -1,14 +1,16 @@
 //! `/p/{project}/users`: the users table. The whole view (search, filters, sort, page, size)
 //! lives in the URL, so the server renders the right rows before any wasm loads and a view can
 //! be bookmarked, shared and reloaded.
-use crate::api::{list_users, project_directory};
-use crate::components::{Pager, UsersTable};
-use crate::i18n::{Strings, EN};
-use crate::model::{Status, UserQuery, UserSort, Viewer};
+use super::user_actions::{Actions, Can, UserDialogs};
+use crate::api::{bulk_users, list_users, project_directory};
+use crate::components::{use_toaster, Pager, UsersTable};
+use crate::i18n::{fill, Strings, EN};
+use crate::model::{BulkAction, BulkSummary, Guard, Status, UserQuery, UserRow, UserSort, Viewer};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 const SEARCH_ID: &str = "user-search";
@@ -16,9 +18,9 @@ const SEARCH_ID: &str = "user-search";
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let s: &'static Strings = use_context::<&'static Strings>().unwrap_or(&EN);
-    let lang = use_context::<Viewer>()
-        .map(|v| v.language)
-        .unwrap_or_default();
+    let viewer = use_context::<Viewer>();
+    let lang = viewer.as_ref().map(|v| v.language).unwrap_or_default();
+    let viewer_id = viewer.as_ref().map(|v| v.id).unwrap_or_default();
     let params = use_params_map();
     let query_map = use_query_map();
     let slug = Memo::new(move |_| params.read().get("project").unwrap_or_default());
@@ -32,6 +34,73 @@ pub fn UsersPage() -> impl IntoView {
         |(p, q)| list_users(p, q),
     );
     let directory = Resource::new(move || slug.get(), project_directory);
+
+    // Selected rows; a new view (page, filter, sort) starts with none.
+    let selected = RwSignal::new(BTreeSet::<i64>::new());
+    Effect::new(move |_| {
+        view_state.track();
+        selected.set(BTreeSet::new());
+    });
+    let summary = RwSignal::new(None::<BulkSummary>);
+    let actions = Actions::new(
+        s,
+        slug,
+        viewer.clone(),
+        Callback::new(move |_| users.refetch()),
+    );
+    let menu = {
+        let actions = actions.clone();
+        Callback::new(move |r: UserRow| {
+            let guard = if r.id == viewer_id {
+                Some(Guard::OwnAccount)
+            } else if r.last_owner {
+                Some(Guard::LastOwner)
+            } else {
+                None
+            };
+            let href = format!("/p/{}/users/{}", slug.get_untracked(), r.id);
+            actions.menu(href, r.id, &r.email, r.status, guard)
+        })
+    };
+    let toaster = use_toaster();
+    let run_bulk = Callback::new(move |action: BulkAction| {
+        let ids: Vec<i64> = selected.get_untracked().into_iter().collect();
+        let project = slug.get_untracked();
+        leptos::task::spawn_local(async move {
+            match bulk_users(project.clone(), ids, action.clone()).await {
+                Ok(sum) => {
+                    let text = fill(
+                        s.t_bulk,
+                        &[
+                            ("changed", &sum.changed.len().to_string()),
+                            ("refused", &sum.refused.len().to_string()),
+                        ],
+                    );
+                    if action == BulkAction::Deactivate && !sum.changed_ids.is_empty() {
+                        let undo_ids = sum.changed_ids.clone();
+                        toaster.with_undo(
+                            text,
+                            Callback::new(move |_| {
+                                let (project, ids) = (project.clone(), undo_ids.clone());
+                                leptos::task::spawn_local(async move {
+                                    match bulk_users(project, ids, BulkAction::Reactivate).await {
+                                        Ok(_) => users.refetch(),
+                                        Err(e) => toaster.error(e.to_string()),
+                                    }
+                                });
+                            }),
+                        );
+                    } else {
+                        toaster.success(text);
+                    }
+                    summary.set(Some(sum));
+                    selected.set(BTreeSet::new());
+                    users.refetch();
+                }
+                Err(e) => toaster.error(e.to_string()),
+            }
+        });
+    });
 
     let navigate = use_navigate();
     let go = Callback::new(move |(q, replace): (UserQuery, bool)| {
@@ -233,6 +302,9 @@ pub fn UsersPage() -> impl IntoView {
                             <div class="card table-card">
                                 <UsersTable
                                     rows=page.items
+                                    base=format!("/p/{}/users", slug.get_untracked())
+                                    selected=Some(selected)
+                                    menu=menu
                                     strings=s
                                     lang=lang
                                     as_of=page.as_of
@@ -247,6 +319,7 @@ pub fn UsersPage() -> impl IntoView {
                                 pages=pages
                                 total=page.total
                                 size=page.size
+                                more=page.more
                                 on_page=on_page
                                 on_size=on_size
                             />
@@ -275,7 +348,10 @@ pub fn UsersPage() -> impl IntoView {
             </div>
         </div>
         {toolbar}
+        <BulkBar s=s can=actions.can selected=selected directory=directory run=run_bulk />
+        <BulkResult s=s summary=summary />
         <div class="results" aria-busy=move || pending.get().to_string()>{results}</div>
+        <UserDialogs actions=actions />
     }
 }
 
@@ -288,5 +364,109 @@ fn Skeleton() -> impl IntoView {
                 {(0..8).map(|_| view! { <div class="skeleton-row"></div> }).collect_view()}
             </div>
         </div>
+    }
+}
+
+/// Shown while rows are selected: the bulk actions the viewer may run on them.
+#[component]
+fn BulkBar(
+    s: &'static Strings,
+    can: Signal<Can>,
+    selected: RwSignal<BTreeSet<i64>>,
+    directory: Resource<Result<crate::model::Directory, crate::model::AppError>>,
+    run: Callback<BulkAction>,
+) -> impl IntoView {
+    let count = move || selected.with(|s| s.len());
+    let role = RwSignal::new(String::new());
+    let group = RwSignal::new(String::new());
+    view! {
+        <Show when=move || { count() > 0 }>
+            <div class="bulk-bar" role="region" aria-label=s.bulk_actions>
+                <strong>{move || fill(s.n_selected, &[("n", &count().to_string())])}</strong>
+                {move || can.get().deactivate.then(|| view! {
+                    <button type="button" class="button" on:click=move |_| run.run(BulkAction::Deactivate)>
+                        {s.deactivate_selected}
+                    </button>
+                    <button type="button" class="button" on:click=move |_| run.run(BulkAction::Reactivate)>
+                        {s.reactivate_selected}
+                    </button>
+                })}
+                {move || can.get().update.then(|| view! {
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let dir = directory.await.unwrap_or_default();
+                            if role.get_untracked().is_empty() {
+                                role.set(dir.roles.first().cloned().unwrap_or_default());
+                            }
+                            if group.get_untracked().is_empty() {
+                                group.set(dir.groups.first().cloned().unwrap_or_default());
+                            }
+                            let has_groups = !dir.groups.is_empty();
+                            let opts = |names: Vec<String>| {
+                                names
+                                    .into_iter()
+                                    .map(|n| view! { <option value=n.clone()>{n.clone()}</option> })
+                                    .collect_view()
+                            };
+                            view! {
+                                <label for="bulk-role" class="visually-hidden">{s.new_role}</label>
+                                <select id="bulk-role" on:change=move |ev| role.set(event_target_value(&ev))>
+                                    {opts(dir.roles)}
+                                </select>
+                                <button type="button" class="button" on:click=move |_| run.run(BulkAction::ChangeRole(role.get_untracked()))>
+                                    {s.change_role}
+                                </button>
+                                {has_groups.then(|| view! {
+                                    <label for="bulk-group" class="visually-hidden">{s.group_to_add}</label>
+                                    <select id="bulk-group" on:change=move |ev| group.set(event_target_value(&ev))>
+                                        {opts(dir.groups)}
+                                    </select>
+                                    <button type="button" class="button" on:click=move |_| run.run(BulkAction::AddToGroup(group.get_untracked()))>
+                                        {s.add_to_group}
+                                    </button>
+                                })}
+                            }
+                            .into_any()
+                        })}
+                    </Transition>
+                })}
+                <button type="button" class="link-button" on:click=move |_| selected.set(BTreeSet::new())>
+                    {s.clear_selection}
+                </button>
+            </div>
+        </Show>
+    }
+    .into_any()
+}
+
+/// What the last bulk action changed and refused, until dismissed.
+#[component]
+fn BulkResult(s: &'static Strings, summary: RwSignal<Option<BulkSummary>>) -> impl IntoView {
+    move || {
+        summary.get().map(|sum| {
+            let text = fill(
+                s.t_bulk,
+                &[
+                    ("changed", &sum.changed.len().to_string()),
+                    ("refused", &sum.refused.len().to_string()),
+                ],
+            );
+            view! {
+                <section class="card bulk-result" role="status" aria-label=s.bulk_result>
+                    <div class="label-row">
+                        <strong>{text}</strong>
+                        <button type="button" class="icon-button" aria-label=s.close on:click=move |_| summary.set(None)>"×"</button>
+                    </div>
+                    {(!sum.refused.is_empty()).then(|| view! {
+                        <h3 class="small muted">{s.refused}</h3>
+                        <ul class="refused-list">
+                            {sum.refused.iter().map(|(email, why)| view! {
+                                <li><strong>{email.clone()}</strong>" — "{why.clone()}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                </section>
+            }
+        })
     }
 }

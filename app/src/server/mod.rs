@@ -1,8 +1,10 @@
 //! Server-only code: database, store queries, authentication, passwords, audit.
+pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod db;
+pub mod mail;
 pub mod password;
 pub mod state;
 pub mod store;

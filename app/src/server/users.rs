@@ -71,7 +71,35 @@ fn bind_all<'q>(mut query: AnyQuery<'q>, binds: &'q [Bind]) -> AnyQuery<'q> {
     query
 }
 
-/// One page of a project's users for `q`, with the total that matches.
+/// Rows sampled, and the share of them that must match, for a needle to count as dense.
+const DENSE_SAMPLE: i64 = 2_000;
+const DENSE_SHARE_PERCENT: i64 = 3;
+
+async fn dense_needle(db: &Db, project_id: i64, needle: &str) -> Result<bool, AppError> {
+    let f = match db.backend() {
+        Backend::Sqlite => "instr(s.email, $2) > 0 OR instr(s.name_key, $2) > 0",
+        Backend::Postgres => "strpos(s.email, $2) > 0 OR strpos(s.name_key, $2) > 0",
+    };
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT email, name_key FROM memberships WHERE project_id = $1 LIMIT {DENSE_SAMPLE}) AS s WHERE {f}"
+    );
+    let hits: i64 = sqlx::query_scalar(&sql)
+        .bind(project_id)
+        .bind(needle)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(hits * 100 >= DENSE_SAMPLE * DENSE_SHARE_PERCENT)
+}
+
+/// How many matching rows past the current page a search or group filter counts.
+pub const COUNT_AHEAD: u64 = 1_000;
+
+fn count_cap(q: &UserQuery) -> u64 {
+    q.offset() + COUNT_AHEAD
+}
+
+/// One page of a project's users for `q`, with the total that matches (a lower bound when
+/// `more` is set).
 pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRow>, AppError> {
     let dir = directory(db, project_id).await?;
     let empty = || Page {
@@ -80,6 +108,7 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
         page: q.page,
         size: q.size,
         as_of: super::util::now_ms(),
+        more: false,
     };
 
     let mut filter = String::from("m.project_id = $1");
@@ -110,7 +139,11 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
         );
     }
     let needle = q.q.trim().to_lowercase();
-    if needle.chars().count() >= 3 {
+    let long = needle.chars().count() >= 3;
+    // A needle most users match ("@example.org") is answered faster by reading the project's
+    // rows in the view's order and stopping at a page, than by the trigram index listing
+    // every match first. A small sample tells the two apart.
+    if long && !dense_needle(db, project_id, &needle).await? {
         match db.backend() {
             Backend::Sqlite => {
                 let p = next(
@@ -175,8 +208,14 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
             cb,
         )
     } else {
+        // Searches and group filters count at most COUNT_AHEAD rows past this page: a needle
+        // that matches half a million users costs a thousand rows, not half a million, on
+        // every keystroke. Past the cap the total is a lower bound (`Page::more`).
         (
-            format!("SELECT COUNT(*) FROM memberships m WHERE {filter}"),
+            format!(
+                "SELECT COUNT(*) FROM (SELECT 1 FROM memberships m WHERE {filter} LIMIT {}) AS t",
+                count_cap(q)
+            ),
             binds.clone(),
         )
     };
@@ -190,8 +229,10 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
     let items = rows_for(db, project_id, &ids, &dir).await?;
+    let counted = !(needle.is_empty() && q.group.is_none());
     Ok(Page {
         items,
+        more: counted && total as u64 >= count_cap(q),
         total: total as u64,
         page: q.page,
         size: q.size,
@@ -252,8 +293,36 @@ async fn rows_for(
                 groups: group_names.remove(&id).unwrap_or_default(),
                 created_at: r.try_get("created_at")?,
                 last_sign_in_at: (last > 0).then_some(last),
+                last_owner: false,
             },
         );
+    }
+    // Flag the project's only active owner, so the row menu can say why it refuses. The
+    // counters make this one indexed lookup, and only when an active owner is on the page.
+    let owner_role = dir
+        .roles
+        .iter()
+        .find(|(_, n)| n == "owner")
+        .map(|(id, _)| *id);
+    if let Some(owner_role) = owner_role {
+        if by_id
+            .values()
+            .any(|r| r.role == "owner" && r.status == Status::Active)
+        {
+            let owners: i64 = sqlx::query_scalar(
+                "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM membership_counts \
+                  WHERE project_id = $1 AND role_id = $2 AND status = 'active'",
+            )
+            .bind(project_id)
+            .bind(owner_role)
+            .fetch_one(db.pool())
+            .await?;
+            if owners <= 1 {
+                for r in by_id.values_mut() {
+                    r.last_owner = r.role == "owner" && r.status == Status::Active;
+                }
+            }
+        }
     }
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
@@ -658,5 +727,62 @@ mod tests {
             names(&list(&db, acme, &q("smith")).await.unwrap()),
             ["margaret"]
         );
+    });
+
+    // Searches count at most COUNT_AHEAD rows past the page (then `more`), and a needle most
+    // users match takes the ordered scan while a rare one takes the trigram index: both give
+    // the same rows a plain scan would.
+    db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
+        let mut tx = db.begin().await.unwrap();
+        let pid = store::create_project(&mut tx, "big", "Big").await.unwrap();
+        let role = store::role_id(&mut tx, pid, "end_user").await.unwrap();
+        let dense = COUNT_AHEAD as usize + 100;
+        for i in 0..dense + 20 {
+            let email = if i < dense {
+                format!("user{i:04}@dense.test")
+            } else {
+                format!("rare{i:04}@sparse.test")
+            };
+            let new = store::NewUser {
+                email: &email,
+                first_name: "",
+                last_name: "",
+                password_hash: None,
+                status: "active",
+                is_superadmin: false,
+            };
+            let id = store::insert_user(&mut tx, &new).await.unwrap();
+            store::add_membership(&mut tx, pid, id, role).await.unwrap();
+        }
+        tx.commit().await.unwrap();
+        assert!(dense_needle(&db, pid, "dense.test").await.unwrap());
+        assert!(!dense_needle(&db, pid, "sparse.test").await.unwrap());
+
+        let search = |q: &str, page: u32| UserQuery {
+            q: q.into(),
+            sort: UserSort::Email,
+            desc: false,
+            page,
+            ..UserQuery::default()
+        };
+        let first = list(&db, pid, &search("dense.test", 1)).await.unwrap();
+        assert_eq!((first.total, first.more), (COUNT_AHEAD, true));
+        assert_eq!(first.items[0].email, "user0000@dense.test");
+        assert_eq!(first.items.len(), 20);
+        // The last page counts everything: offset 1,080 + 1,000 is past the 1,100 matches.
+        let last = list(&db, pid, &search("dense.test", 55)).await.unwrap();
+        assert_eq!((last.total, last.more), (dense as u64, false));
+        assert_eq!(last.items.last().unwrap().email, "user1099@dense.test");
+
+        let rare = list(&db, pid, &search("sparse.test", 1)).await.unwrap();
+        assert_eq!((rare.total, rare.more), (20, false));
+        let emails: Vec<String> = rare.items.iter().map(|r| r.email.clone()).collect();
+        let want: Vec<String> = (dense..dense + 20)
+            .map(|i| format!("rare{i:04}@sparse.test"))
+            .collect();
+        assert_eq!(emails, want);
+        // Unfiltered totals are exact (counters), never bounded.
+        let all = list(&db, pid, &UserQuery::default()).await.unwrap();
+        assert_eq!((all.total, all.more), (dense as u64 + 20, false));
     });
 }

@@ -103,6 +103,42 @@ impl TestApp {
             .unwrap()
     }
 
+    /// POSTs a JSON-encoded server function (`input = Json`) as the browser does (same-origin).
+    pub async fn call_json(
+        &self,
+        client: &Client,
+        endpoint: &str,
+        body: &serde_json::Value,
+    ) -> Response {
+        client
+            .post(self.url(&format!("/api/{endpoint}")))
+            .header("origin", format!("http://{}", self.addr))
+            .header("sec-fetch-site", "same-origin")
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// GETs `path` and returns the status and the JSON body (Null when the body is not JSON).
+    pub async fn get_json(&self, client: &Client, path: &str) -> (u16, serde_json::Value) {
+        let res = client.get(self.url(path)).send().await.unwrap();
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap();
+        (
+            status,
+            serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+        )
+    }
+
+    /// A fresh client signed in as `email` (with the test password); panics if refused.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        let c = self.client();
+        let res = self.sign_in(&c, email, PASSWORD).await;
+        assert_eq!(res.status(), 200, "sign in {email}");
+        c
+    }
+
     pub async fn sign_in(&self, client: &Client, email: &str, password: &str) -> Response {
         self.call(
             client,
@@ -152,6 +188,38 @@ impl TestApp {
             .unwrap();
         tx.commit().await.unwrap();
         id
+    }
+
+    /// Adds an existing user to project `slug` (created if missing) with `role`.
+    pub async fn add_member(&self, user_id: i64, slug: &str, role: &str) {
+        let mut tx = self.db().begin().await.unwrap();
+        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(&mut *tx)
+            .await
+            .unwrap();
+        let project = match existing {
+            Some(id) => id,
+            None => store::create_project(&mut tx, slug, slug).await.unwrap(),
+        };
+        let role_id = store::role_id(&mut tx, project, role).await.unwrap();
+        store::add_membership(&mut tx, project, user_id, role_id)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    }
+
+    /// Creates a group `name` in the existing project `slug`; returns its id.
+    pub async fn group(&self, slug: &str, name: &str) -> i64 {
+        sqlx::query_scalar(
+            "INSERT INTO groups (project_id, name, created_at) \
+             SELECT id, $1, 0 FROM projects WHERE slug = $2 RETURNING id",
+        )
+        .bind(name)
+        .bind(slug)
+        .fetch_one(self.db().pool())
+        .await
+        .unwrap()
     }
 
     pub async fn exec(&self, sql: &str) {
@@ -240,4 +308,13 @@ pub async fn error_message(res: Response) -> String {
     serde_json::from_str::<app::model::AppError>(&body)
         .unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
         .to_string()
+}
+
+/// The field a 422 answer names (the body is a serialized `AppError::Validation`).
+pub async fn error_field(res: Response) -> Option<String> {
+    let body = res.text().await.unwrap();
+    serde_json::from_str::<app::model::AppError>(&body)
+        .unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+        .field()
+        .map(str::to_string)
 }

@@ -1,0 +1,614 @@
+//! Acting on one user, shared by the users table and the detail page: the row menu's entries,
+//! the edit / deactivate / delete dialogs, and the direct actions (reactivate, revoke
+//! sessions) with their toasts.
+use crate::api::{
+    deactivate_user, delete_user, get_user, project_directory, reactivate_user,
+    revoke_user_sessions, send_password_reset, update_user,
+};
+use crate::components::{use_toaster, MenuEntry, Modal};
+use crate::i18n::{fill, Strings};
+use crate::model::{AppError, Directory, Guard, Permission, Status, UserDetail, UserEdit, Viewer};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Which dialog is open, for whom.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dialog {
+    Edit { id: i64, email: String },
+    Deactivate { id: i64, email: String },
+    Delete { id: i64, email: String },
+}
+
+/// What the viewer may do in the project in view.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Can {
+    pub update: bool,
+    pub deactivate: bool,
+    pub delete: bool,
+    pub revoke: bool,
+}
+
+impl Can {
+    pub fn of(viewer: Option<&Viewer>, slug: &str) -> Can {
+        let Some(p) = viewer.and_then(|v| v.project(slug)) else {
+            return Can::default();
+        };
+        Can {
+            update: p.can(Permission::UsersUpdate),
+            deactivate: p.can(Permission::UsersDeactivate),
+            delete: p.can(Permission::UsersDelete),
+            revoke: p.can(Permission::SessionsRevoke),
+        }
+    }
+}
+
+pub fn guard_text(s: &'static Strings, g: Guard) -> &'static str {
+    match g {
+        Guard::OwnAccount => s.own_account,
+        Guard::LastOwner => s.last_owner,
+    }
+}
+
+/// Everything a menu or a button needs to act on one user.
+#[derive(Clone)]
+pub struct Actions {
+    pub s: &'static Strings,
+    pub slug: Signal<String>,
+    /// Follows the project in view (the page stays mounted when the project changes).
+    pub can: Signal<Can>,
+    pub dialog: RwSignal<Option<Dialog>>,
+    /// Called after any change, to reload what shows the user.
+    pub changed: Callback<()>,
+}
+
+impl Actions {
+    /// Actions in the project `slug`, as `viewer` may take them; `changed` reloads the page's data.
+    pub fn new(
+        s: &'static Strings,
+        slug: Memo<String>,
+        viewer: Option<Viewer>,
+        changed: Callback<()>,
+    ) -> Self {
+        Actions {
+            s,
+            slug: slug.into(),
+            can: Signal::derive(move || Can::of(viewer.as_ref(), &slug.get())),
+            dialog: RwSignal::new(None),
+            changed,
+        }
+    }
+
+    /// Runs a dialog's server call: `busy` while it runs; on success the dialog closes, `done`
+    /// runs (its toast) and the page reloads; on failure the form shows the error and nothing
+    /// closes.
+    fn submit<T: 'static>(
+        &self,
+        busy: RwSignal<bool>,
+        err: RwSignal<Option<AppError>>,
+        call: impl std::future::Future<Output = Result<T, AppError>> + 'static,
+        done: impl FnOnce(T) + 'static,
+    ) {
+        let (dialog, changed) = (self.dialog, self.changed);
+        busy.set(true);
+        err.set(None);
+        spawn_local(async move {
+            match call.await {
+                Ok(v) => {
+                    dialog.set(None);
+                    done(v);
+                    changed.run(());
+                }
+                Err(e) => {
+                    busy.set(false);
+                    err.set(Some(e));
+                }
+            }
+        });
+    }
+
+    /// Runs a direct action (no dialog): a toast says what happened, then the page reloads.
+    fn act<T: 'static>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, AppError>> + 'static,
+        message: impl FnOnce(T) -> String + 'static,
+    ) {
+        let changed = self.changed;
+        let toaster = use_toaster();
+        spawn_local(async move {
+            match call.await {
+                Ok(v) => {
+                    toaster.success(message(v));
+                    changed.run(());
+                }
+                Err(e) => toaster.error(e.to_string()),
+            }
+        });
+    }
+
+    pub fn reactivate(&self, id: i64, email: String) {
+        let s = self.s;
+        self.act(reactivate_user(self.slug.get_untracked(), id), move |_| {
+            fill(s.t_reactivated, &[("email", &email)])
+        });
+    }
+
+    pub fn send_reset(&self, id: i64) {
+        let s = self.s;
+        self.act(
+            send_password_reset(self.slug.get_untracked(), id),
+            move |email| fill(s.t_reset_sent, &[("email", &email)]),
+        );
+    }
+
+    pub fn revoke_all(&self, id: i64) {
+        self.revoke(id, None);
+    }
+
+    pub fn revoke(&self, id: i64, session: Option<i64>) {
+        let s = self.s;
+        let call = revoke_user_sessions(self.slug.get_untracked(), id, session);
+        self.act(call, move |n| {
+            fill(s.t_sessions_revoked, &[("n", &n.to_string())])
+        });
+    }
+
+    /// The row menu of a user, by status, with the viewer's permissions and the guards.
+    pub fn menu(
+        &self,
+        href: String,
+        id: i64,
+        email: &str,
+        status: Status,
+        guard: Option<Guard>,
+    ) -> Vec<MenuEntry> {
+        let s = self.s;
+        let can = self.can.get_untracked();
+        let mut out = Vec::new();
+        let open = |d: Dialog| {
+            let dialog = self.dialog;
+            Callback::new(move |_| dialog.set(Some(d.clone())))
+        };
+        let email = email.to_string();
+        match status {
+            Status::Invited => {
+                out.push(MenuEntry::disabled(
+                    s.resend_invitation,
+                    s.later_invitations,
+                ));
+                out.push(MenuEntry::disabled(
+                    s.cancel_invitation,
+                    s.later_invitations,
+                ));
+            }
+            Status::Active => {
+                out.push(MenuEntry::link(s.view, href));
+                if can.update {
+                    out.push(MenuEntry::action(
+                        s.edit,
+                        open(Dialog::Edit {
+                            id,
+                            email: email.clone(),
+                        }),
+                    ));
+                }
+                if can.deactivate {
+                    out.push(match guard {
+                        Some(g) => MenuEntry::disabled(s.deactivate, guard_text(s, g)),
+                        None => MenuEntry::action(
+                            s.deactivate,
+                            open(Dialog::Deactivate {
+                                id,
+                                email: email.clone(),
+                            }),
+                        ),
+                    });
+                }
+                if can.update {
+                    let this = self.clone();
+                    out.push(MenuEntry::action(
+                        s.send_password_reset,
+                        Callback::new(move |_| this.send_reset(id)),
+                    ));
+                }
+                if can.revoke {
+                    let this = self.clone();
+                    out.push(MenuEntry::action(
+                        s.revoke_sessions,
+                        Callback::new(move |_| this.revoke_all(id)),
+                    ));
+                }
+            }
+            Status::Inactive => {
+                out.push(MenuEntry::link(s.view, href));
+                if can.deactivate {
+                    let this = self.clone();
+                    let email = email.clone();
+                    out.push(MenuEntry::action(
+                        s.reactivate,
+                        Callback::new(move |_| this.reactivate(id, email.clone())),
+                    ));
+                }
+                if can.delete {
+                    out.push(match guard {
+                        Some(g) => MenuEntry::disabled(s.delete, guard_text(s, g)),
+                        None => {
+                            MenuEntry::action(s.delete, open(Dialog::Delete { id, email })).danger()
+                        }
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The dialogs of [`Dialog`]; at most one is open.
+#[component]
+pub fn UserDialogs(actions: Actions) -> impl IntoView {
+    let dialog = actions.dialog;
+    let s = actions.s;
+    let close = Callback::new(move |_| dialog.set(None));
+    let title = Signal::derive(move || match dialog.get() {
+        Some(Dialog::Edit { .. }) => s.edit_user.to_string(),
+        Some(Dialog::Deactivate { .. }) => s.deactivate_user.to_string(),
+        Some(Dialog::Delete { .. }) => s.delete_user.to_string(),
+        None => String::new(),
+    });
+    let open = Signal::derive(move || dialog.get().is_some());
+    view! {
+        <Modal open=open title=title on_close=close close_label=s.close>
+            {
+                let actions = actions.clone();
+                move || match dialog.get() {
+                    Some(Dialog::Edit { id, .. }) => {
+                        view! { <EditDialog actions=actions.clone() id=id /> }.into_any()
+                    }
+                    Some(Dialog::Deactivate { id, email }) => {
+                        view! { <DeactivateDialog actions=actions.clone() id=id email=email /> }
+                            .into_any()
+                    }
+                    Some(Dialog::Delete { id, email }) => {
+                        view! { <DeleteDialog actions=actions.clone() id=id email=email /> }
+                            .into_any()
+                    }
+                    None => ().into_any(),
+                }
+            }
+        </Modal>
+    }
+}
+
+/// A field's error, when the server's error names that field.
+fn field_error(err: RwSignal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        err.get().filter(|e| e.field() == Some(field)).map(|e| {
+            view! { <p class="field-error" id=format!("{field}-error")>{e.to_string()}</p> }
+        })
+    }
+}
+
+/// The error that belongs to no field of the form, if any.
+fn form_error(err: RwSignal<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+    move || {
+        err.get()
+            .filter(|e| e.field().map(|f| !fields.contains(&f)).unwrap_or(true))
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    }
+}
+
+const EDIT_FIELDS: &[&str] = &[
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "metadata",
+    "role",
+    "groups",
+];
+
+#[component]
+fn EditDialog(actions: Actions, id: i64) -> impl IntoView {
+    let s = actions.s;
+    let slug = actions.slug.get_untracked();
+    let data = Resource::new(
+        move || (),
+        move |_| {
+            let slug = slug.clone();
+            async move {
+                let (user, dir) =
+                    futures::join!(get_user(slug.clone(), id), project_directory(slug));
+                Ok::<_, AppError>((user?, dir?))
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{s.loading}</p> }>
+            {
+                let actions = actions.clone();
+                move || {
+                    let actions = actions.clone();
+                    Suspend::new(async move {
+                        match data.await {
+                            Ok((user, dir)) => {
+                                view! { <EditForm actions=actions user=user dir=dir /> }.into_any()
+                            }
+                            Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }
+                                .into_any(),
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}
+
+#[component]
+fn EditForm(actions: Actions, user: UserDetail, dir: Directory) -> impl IntoView {
+    let s = actions.s;
+    let id = user.id;
+    let first = RwSignal::new(user.first_name.clone());
+    let last = RwSignal::new(user.last_name.clone());
+    let email = RwSignal::new(user.email.clone());
+    let phone = RwSignal::new(user.phone.clone().unwrap_or_default());
+    let metadata = RwSignal::new(user.metadata.clone());
+    let role = RwSignal::new(user.role.clone());
+    let groups = RwSignal::new(user.groups.clone());
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let toaster = use_toaster();
+    // The form arrives after the dialog opened: focus its first field then.
+    Effect::new(move |_| {
+        request_animation_frame(|| {
+            use wasm_bindgen::JsCast;
+            if let Some(el) = document()
+                .get_element_by_id("edit-first_name")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                let _ = el.focus();
+            }
+        })
+    });
+
+    let submit = {
+        let actions = actions.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            let edit = UserEdit {
+                first_name: first.get_untracked(),
+                last_name: last.get_untracked(),
+                email: email.get_untracked(),
+                phone: phone.get_untracked(),
+                metadata: metadata.get_untracked(),
+                role: role.get_untracked(),
+                groups: groups.get_untracked(),
+            };
+            let saved_email = edit.email.trim().to_lowercase();
+            let call = update_user(actions.slug.get_untracked(), id, edit);
+            actions.submit(busy, err, call, move |_| {
+                toaster.success(fill(s.t_saved, &[("email", &saved_email)]))
+            });
+        }
+    };
+    let invalid = move |f: &'static str| {
+        move || {
+            err.get()
+                .and_then(|e| e.field().map(|x| x == f))
+                .unwrap_or(false)
+                .to_string()
+        }
+    };
+    let text_field = move |fid: &'static str,
+                           label: &'static str,
+                           value: RwSignal<String>,
+                           kind: &'static str| {
+        view! {
+            <div class="field">
+                <label for=format!("edit-{fid}")>{label}</label>
+                <input
+                    id=format!("edit-{fid}")
+                    type=kind
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-invalid=invalid(fid)
+                    aria-describedby=format!("{fid}-error")
+                />
+                {field_error(err, fid)}
+            </div>
+        }
+    };
+    let group_boxes = if dir.groups.is_empty() {
+        view! { <p class="muted small">{s.no_groups}</p> }.into_any()
+    } else {
+        dir.groups
+            .iter()
+            .map(|g| {
+                let name = g.clone();
+                let checked = {
+                    let name = name.clone();
+                    move || groups.with(|gs| gs.contains(&name))
+                };
+                let toggle = {
+                    let name = name.clone();
+                    move |ev: leptos::ev::Event| {
+                        let on = event_target_checked(&ev);
+                        groups.update(|gs| {
+                            gs.retain(|x| x != &name);
+                            if on {
+                                gs.push(name.clone());
+                            }
+                        })
+                    }
+                };
+                view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=checked on:change=toggle />
+                        {name.clone()}
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let role_options = dir
+        .roles
+        .iter()
+        .map(|r| {
+            let r = r.clone();
+            let selected = {
+                let r = r.clone();
+                move || role.get() == r
+            };
+            view! { <option value=r.clone() selected=selected>{r.clone()}</option> }
+        })
+        .collect_view();
+    view! {
+        <form class="form" on:submit=submit novalidate=true>
+            {form_error(err, EDIT_FIELDS)}
+            <div class="form-row">
+                {text_field("first_name", s.first_name, first, "text")}
+                {text_field("last_name", s.last_name, last, "text")}
+            </div>
+            {text_field("email", s.email, email, "email")}
+            {text_field("phone", s.phone, phone, "tel")}
+            <div class="field">
+                <label for="edit-metadata">{s.metadata}</label>
+                <textarea
+                    id="edit-metadata"
+                    class="mono"
+                    rows="4"
+                    prop:value=move || metadata.get()
+                    on:input=move |ev| metadata.set(event_target_value(&ev))
+                    aria-invalid=invalid("metadata")
+                    aria-describedby="metadata-error"
+                ></textarea>
+                {field_error(err, "metadata")}
+            </div>
+            <div class="field">
+                <label for="edit-role">{s.role}</label>
+                <select id="edit-role" on:change=move |ev| role.set(event_target_value(&ev)) aria-describedby="role-error">
+                    {role_options}
+                </select>
+                {field_error(err, "role")}
+            </div>
+            <fieldset class="field checks">
+                <legend>{s.groups}</legend>
+                {group_boxes}
+                {field_error(err, "groups")}
+            </fieldset>
+            <div class="modal-actions">
+                <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{s.cancel}</button>
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    {move || if busy.get() { s.saving } else { s.save }}
+                </button>
+            </div>
+        </form>
+    }
+    .into_any()
+}
+
+#[component]
+fn DeactivateDialog(actions: Actions, id: i64, email: String) -> impl IntoView {
+    let s = actions.s;
+    let reason = RwSignal::new(String::new());
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let toaster = use_toaster();
+    let lead = fill(s.deactivate_lead, &[("email", &email)]);
+    let submit = {
+        let actions = actions.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            let r = reason.get_untracked();
+            let r = (!r.trim().is_empty()).then_some(r);
+            let call = deactivate_user(actions.slug.get_untracked(), id, r);
+            let (email, undo) = (email.clone(), actions.clone());
+            actions.submit(busy, err, call, move |_| {
+                let again = email.clone();
+                toaster.with_undo(
+                    fill(s.t_deactivated, &[("email", &email)]),
+                    Callback::new(move |_| undo.reactivate(id, again.clone())),
+                );
+            });
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit>
+            <p>{lead}</p>
+            {form_error(err, &["reason"])}
+            <div class="field">
+                <label for="deactivate-reason">{s.reason}</label>
+                <textarea
+                    id="deactivate-reason"
+                    rows="3"
+                    maxlength="500"
+                    prop:value=move || reason.get()
+                    on:input=move |ev| reason.set(event_target_value(&ev))
+                ></textarea>
+                {field_error(err, "reason")}
+            </div>
+            <div class="modal-actions">
+                <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{s.cancel}</button>
+                <button type="submit" class="button danger" disabled=move || busy.get()>{s.deactivate}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn DeleteDialog(actions: Actions, id: i64, email: String) -> impl IntoView {
+    let s = actions.s;
+    let typed = RwSignal::new(String::new());
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let toaster = use_toaster();
+    let lead = fill(s.delete_lead, &[("email", &email)]);
+    let matches = {
+        let email = email.clone();
+        move || typed.with(|t| t.trim().eq_ignore_ascii_case(&email))
+    };
+    let submit = {
+        let actions = actions.clone();
+        let matches = matches.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() || !matches() {
+                return;
+            }
+            let call = delete_user(actions.slug.get_untracked(), id, typed.get_untracked());
+            let email = email.clone();
+            actions.submit(busy, err, call, move |_| {
+                toaster.success(fill(s.t_deleted, &[("email", &email)]))
+            });
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit>
+            <p>{lead}</p>
+            {form_error(err, &["confirm"])}
+            <div class="field">
+                <label for="delete-confirm">{s.type_email_to_confirm}</label>
+                <input
+                    id="delete-confirm"
+                    type="text"
+                    autocomplete="off"
+                    spellcheck="false"
+                    prop:value=move || typed.get()
+                    on:input=move |ev| typed.set(event_target_value(&ev))
+                />
+                {field_error(err, "confirm")}
+            </div>
+            <div class="modal-actions">
+                <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{s.cancel}</button>
+                <button type="submit" class="button danger" disabled=move || busy.get() || !matches()>
+                    {s.delete_user}
+                </button>
+            </div>
+        </form>
+    }
+}

@@ -1,0 +1,418 @@
+//! `/p/{project}/users/{id}`: one member's profile, memberships, effective permissions,
+//! active sessions and activity, with the same actions as the table's row menu.
+use super::user_actions::{guard_text, Actions, Dialog, UserDialogs};
+use crate::api::{get_user, user_activity};
+use crate::components::status_badge;
+use crate::components::Pager;
+use crate::i18n::{fill, Strings, EN};
+use crate::model::time::{format_utc, relative};
+use crate::model::{ActivityItem, Language, Page, Status, UserDetail, Viewer};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+
+#[component]
+pub fn UserDetailPage() -> impl IntoView {
+    let s: &'static Strings = use_context::<&'static Strings>().unwrap_or(&EN);
+    let viewer = use_context::<Viewer>();
+    let lang = viewer.as_ref().map(|v| v.language).unwrap_or_default();
+    let params = use_params_map();
+    let query = use_query_map();
+    let slug = Memo::new(move |_| params.read().get("project").unwrap_or_default());
+    let id = Memo::new(move |_| {
+        params
+            .read()
+            .get("id")
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(0)
+    });
+    let activity_page = Memo::new(move |_| {
+        query
+            .read()
+            .get("activity")
+            .and_then(|v| v.parse::<u32>().ok())
+            .unwrap_or(1)
+            .max(1)
+    });
+    let detail = Resource::new(move || (slug.get(), id.get()), |(p, id)| get_user(p, id));
+    let activity = Resource::new(
+        move || (slug.get(), id.get(), activity_page.get()),
+        |(p, id, page)| user_activity(p, id, page),
+    );
+    let actions = Actions::new(
+        s,
+        slug,
+        viewer,
+        Callback::new(move |_| {
+            detail.refetch();
+            activity.refetch();
+        }),
+    );
+    let navigate = use_navigate();
+    let on_activity_page = Callback::new(move |page: u32| {
+        navigate(
+            &format!(
+                "/p/{}/users/{}?activity={page}",
+                slug.get_untracked(),
+                id.get_untracked()
+            ),
+            Default::default(),
+        )
+    });
+    let back = move || format!("/p/{}/users", slug.get());
+
+    let body = {
+        let actions = actions.clone();
+        view! {
+            <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
+                {
+                    let actions = actions.clone();
+                    move || {
+                        let actions = actions.clone();
+                        Suspend::new(async move {
+                            match detail.await {
+                                Ok(u) => view! { <Detail s=s lang=lang user=u actions=actions /> }.into_any(),
+                                Err(e) => view! {
+                                    <div class="error-state" role="alert">
+                                        <p>{s.user_failed}" "{e.to_string()}</p>
+                                        <a class="button" href=back()>{s.back_to_users}</a>
+                                    </div>
+                                }
+                                .into_any(),
+                            }
+                        })
+                    }
+                }
+            </Transition>
+        }
+        .into_any()
+    };
+    let activity_view = view! {
+        <section class="card" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">{s.activity}</h2>
+            <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match activity.await {
+                        Ok(page) => view! { <Activity s=s lang=lang page=page on_page=on_activity_page /> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any();
+
+    view! {
+        <p class="breadcrumb"><a href=back>{"← "}{s.back_to_users}</a></p>
+        {body}
+        {activity_view}
+        <UserDialogs actions=actions />
+    }
+}
+
+#[component]
+fn Detail(
+    s: &'static Strings,
+    lang: Language,
+    user: UserDetail,
+    actions: Actions,
+) -> impl IntoView {
+    let can = actions.can.get_untracked();
+    let id = user.id;
+    let email = user.email.clone();
+    let title = if user.name().is_empty() {
+        user.email.clone()
+    } else {
+        user.name()
+    };
+    let as_of = user.as_of;
+    let time = move |ms: Option<i64>| match ms {
+        Some(ms) => {
+            view! { <time title=format_utc(ms)>{relative(ms, as_of, lang)}</time> }.into_any()
+        }
+        None => view! { <span class="muted">{s.never}</span> }.into_any(),
+    };
+    let guard_note = user.guard.map(|g| guard_text(s, g));
+    let dialog = actions.dialog;
+    let open = move |d: Dialog| move |_| dialog.set(Some(d.clone()));
+    let mut buttons = Vec::new();
+    if can.update && user.status != Status::Invited {
+        buttons.push(
+            view! {
+                <button type="button" class="button" on:click=open(Dialog::Edit { id, email: email.clone() })>
+                    {s.edit}
+                </button>
+            }
+            .into_any(),
+        );
+    }
+    if can.deactivate && user.status == Status::Active {
+        buttons.push(
+            view! {
+                <button
+                    type="button"
+                    class="button"
+                    disabled=guard_note.is_some()
+                    aria-describedby=guard_note.map(|_| "guard-note")
+                    on:click=open(Dialog::Deactivate { id, email: email.clone() })
+                >
+                    {s.deactivate}
+                </button>
+            }
+            .into_any(),
+        );
+    }
+    if can.update && user.status == Status::Active {
+        let a = actions.clone();
+        buttons.push(
+            view! {
+                <button type="button" class="button" on:click=move |_| a.send_reset(id)>
+                    {s.send_password_reset}
+                </button>
+            }
+            .into_any(),
+        );
+    }
+    if can.deactivate && user.status == Status::Inactive {
+        let a = actions.clone();
+        let e = email.clone();
+        buttons.push(
+            view! {
+                <button type="button" class="button" on:click=move |_| a.reactivate(id, e.clone())>
+                    {s.reactivate}
+                </button>
+            }
+            .into_any(),
+        );
+    }
+    if can.delete && user.status == Status::Inactive {
+        buttons.push(
+            view! {
+                <button
+                    type="button"
+                    class="button danger"
+                    disabled=guard_note.is_some()
+                    aria-describedby=guard_note.map(|_| "guard-note")
+                    on:click=open(Dialog::Delete { id, email: email.clone() })
+                >
+                    {s.delete}
+                </button>
+            }
+            .into_any(),
+        );
+    }
+
+    let memberships = user
+        .memberships
+        .iter()
+        .map(|m| {
+            view! {
+                <tr>
+                    <td><a href=format!("/p/{}/users", m.project_slug)>{m.project_name.clone()}</a></td>
+                    <td>{m.role.clone()}</td>
+                    <td class="muted">{if m.groups.is_empty() { "—".to_string() } else { m.groups.join(", ") }}</td>
+                    <td>{time(Some(m.joined_at))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let permissions = if user.permissions.is_empty() {
+        view! { <p class="muted">{s.no_permissions}</p> }.into_any()
+    } else {
+        view! {
+            <ul class="chips">
+                {user.permissions.iter().map(|p| view! { <li class="badge mono">{p.clone()}</li> }).collect_view()}
+            </ul>
+        }
+        .into_any()
+    };
+    let sessions = if user.sessions.is_empty() {
+        view! { <p class="muted">{s.no_sessions}</p> }.into_any()
+    } else {
+        let rows = user
+            .sessions
+            .iter()
+            .map(|x| {
+                let what = if x.current {
+                    s.this_session.to_string()
+                } else {
+                    format!("{} · {} · {}", x.browser, x.os, x.ip)
+                };
+                let sid = x.id;
+                let a = actions.clone();
+                view! {
+                    <tr>
+                        <td>{x.device.clone()}</td>
+                        <td>{format!("{} · {}", x.browser, x.os)}</td>
+                        <td class="mono">{x.ip.clone()}</td>
+                        <td>{time(Some(x.last_seen_at))}</td>
+                        <td>{time(Some(x.created_at))}</td>
+                        <td>
+                            {can.revoke.then(|| view! {
+                                <button
+                                    type="button"
+                                    class="button"
+                                    aria-label=fill(s.revoke_session, &[("what", &what)])
+                                    on:click=move |_| a.revoke(id, Some(sid))
+                                >
+                                    {s.revoke}
+                                </button>
+                            })}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <div class="table-scroll">
+                <table class="table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{s.device}</th>
+                            <th scope="col">{s.browser}</th>
+                            <th scope="col">{s.ip_address}</th>
+                            <th scope="col">{s.last_activity}</th>
+                            <th scope="col">{s.started}</th>
+                            <th scope="col"><span class="visually-hidden">{s.revoke}</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
+    let revoke_all = (can.revoke && !user.sessions.is_empty()).then(|| {
+        let a = actions.clone();
+        view! {
+            <button type="button" class="button" on:click=move |_| a.revoke_all(id)>{s.revoke_all}</button>
+        }
+    });
+
+    view! {
+        <Title text=format!("{title} · Roster") />
+        <div class="page-header">
+            <div>
+                <h1>{title.clone()}" "{status_badge(s, user.status)}</h1>
+                <p class="muted">{user.email.clone()}</p>
+            </div>
+            <div class="page-actions">{buttons}</div>
+        </div>
+        {guard_note.map(|n| view! { <p class="note" id="guard-note">{n}</p> })}
+        <div class="detail-grid">
+            <section class="card" aria-labelledby="profile-heading">
+                <h2 id="profile-heading">{s.profile}</h2>
+                <dl class="details">
+                    <dt>{s.email}</dt>
+                    <dd>{user.email.clone()}</dd>
+                    <dt>{s.first_name}</dt>
+                    <dd>{user.first_name.clone()}</dd>
+                    <dt>{s.last_name}</dt>
+                    <dd>{user.last_name.clone()}</dd>
+                    <dt>{s.phone}</dt>
+                    <dd>{user.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{s.status}</dt>
+                    <dd>{status_badge(s, user.status)}</dd>
+                    <dt>{s.role}</dt>
+                    <dd>{user.role.clone()}</dd>
+                    <dt>{s.groups}</dt>
+                    <dd>{if user.groups.is_empty() { "—".to_string() } else { user.groups.join(", ") }}</dd>
+                    <dt>{s.joined}</dt>
+                    <dd>{time(Some(user.created_at))}</dd>
+                    <dt>{s.col_last_sign_in}</dt>
+                    <dd>{time(user.last_sign_in_at)}</dd>
+                    <dt>{s.metadata}</dt>
+                    <dd><pre class="mono metadata">{user.metadata.clone()}</pre></dd>
+                </dl>
+            </section>
+            <div class="detail-side">
+                <section class="card" aria-labelledby="permissions-heading">
+                    <h2 id="permissions-heading">{s.effective_permissions}</h2>
+                    {permissions}
+                </section>
+                <section class="card" aria-labelledby="memberships-heading">
+                    <h2 id="memberships-heading">{s.memberships}</h2>
+                    <div class="table-scroll">
+                        <table class="table">
+                            <thead>
+                                <tr>
+                                    <th scope="col">{s.project}</th>
+                                    <th scope="col">{s.role}</th>
+                                    <th scope="col">{s.groups}</th>
+                                    <th scope="col">{s.joined}</th>
+                                </tr>
+                            </thead>
+                            <tbody>{memberships}</tbody>
+                        </table>
+                    </div>
+                </section>
+            </div>
+        </div>
+        <section class="card" aria-labelledby="sessions-heading">
+            <div class="label-row">
+                <h2 id="sessions-heading">{s.active_sessions}</h2>
+                {revoke_all}
+            </div>
+            {sessions}
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn Activity(
+    s: &'static Strings,
+    lang: Language,
+    page: Page<ActivityItem>,
+    on_page: Callback<u32>,
+) -> impl IntoView {
+    if page.items.is_empty() && page.page <= 1 {
+        return view! { <p class="muted">{s.no_activity}</p> }.into_any();
+    }
+    let as_of = page.as_of;
+    let pages = page.pages();
+    let rows = page
+        .items
+        .into_iter()
+        .map(|a| {
+            view! {
+                <tr>
+                    <td><time title=format_utc(a.at)>{relative(a.at, as_of, lang)}</time></td>
+                    <td class="mono">{a.action.clone()}</td>
+                    <td>{a.actor_email.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td class="mono">{a.ip.clone()}</td>
+                    <td>{a.device.clone()}</td>
+                    <td class="mono small details-cell">{if a.details == "{}" { String::new() } else { a.details.clone() }}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="table activity-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{s.when}</th>
+                        <th scope="col">{s.event}</th>
+                        <th scope="col">{s.by}</th>
+                        <th scope="col">{s.ip_address}</th>
+                        <th scope="col">{s.device}</th>
+                        <th scope="col">{s.details}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <Pager
+            strings=s
+            page=page.page
+            pages=pages
+            total=page.total
+            size=page.size
+            on_page=on_page
+            on_size=Callback::new(|_| {})
+            sizes=false
+        />
+    }
+    .into_any()
+}
