@@ -1066,17 +1066,12 @@ app_test!(
             sum["refused"],
             json!([["olive@acme.test", "Only an owner can change an owner."]])
         );
-        let sum: Value = bulk(&app, &ada, &[u1, olive], json!({"ChangeRole": "owner"}))
-            .await
-            .json()
-            .await
-            .unwrap();
-        assert_eq!(sum["changed"], json!([]), "{sum}");
-        assert_eq!(sum["refused"].as_array().unwrap().len(), 2, "{sum}");
-        assert_eq!(
-            sum["refused"][0],
-            json!(["u1@acme.test", "Only an owner can make someone an owner."])
-        );
+        // Nobody grants what they don't hold: the owner role carries project:manage, which
+        // Ada lacks, so the whole action is refused before anyone changes.
+        let res = bulk(&app, &ada, &[u1, olive], json!({"ChangeRole": "owner"})).await;
+        assert_eq!(res.status(), 422);
+        let body = res.text().await.unwrap();
+        assert!(body.contains("project:manage"), "{body}");
         assert_eq!(
             role_in(&app, "default", u1).await.as_deref(),
             Some("developer")
@@ -1440,6 +1435,94 @@ app_test!(
             .await;
         assert_eq!(res.status(), 409);
         assert!(error_message(res).await.contains("not active"));
+        app
+    }
+);
+
+app_test!(
+    nobody_grants_what_they_do_not_hold_and_owners_by_permission_are_protected,
+    |app: TestApp| async move {
+        let ada = app.user("ada@acme.test", "default", "admin").await;
+        let tom = app.user("tom@acme.test", "default", "end_user").await;
+        let ada_c = app.signed_in("ada@acme.test").await;
+        // A custom role and a group that both carry project:manage.
+        app.exec(
+            "INSERT INTO roles (project_id, name, builtin, created_at) \
+             SELECT id, 'steward', 0, 0 FROM projects WHERE slug = 'default'",
+        )
+        .await;
+        app.exec(
+            "INSERT INTO role_permissions (role_id, permission) \
+             SELECT r.id, 'project:manage' FROM roles r JOIN projects p ON p.id = r.project_id \
+              WHERE p.slug = 'default' AND r.name = 'steward'",
+        )
+        .await;
+        let keys = app.group("default", "keyholders").await;
+        app.exec(&format!(
+            "INSERT INTO group_permissions (group_id, permission) VALUES ({keys}, 'project:manage')"
+        ))
+        .await;
+        let plain = app.group("default", "readers").await;
+        app.exec(&format!(
+            "INSERT INTO group_permissions (group_id, permission) VALUES ({plain}, 'users:read'), ({plain}, 'custom:thing')"
+        ))
+        .await;
+
+        let mut e = edit("tom@acme.test", "Tom", "steward");
+        let res = app
+            .call_json(&ada_c, "update_user", &json!({"project": "default", "id": tom, "edit": e}))
+            .await;
+        assert_eq!(res.status(), 422);
+        assert_eq!(error_field(res).await.as_deref(), Some("role"));
+        e = edit("tom@acme.test", "Tom", "end_user");
+        e["groups"] = json!(["keyholders"]);
+        let res = app
+            .call_json(&ada_c, "update_user", &json!({"project": "default", "id": tom, "edit": e}))
+            .await;
+        assert_eq!(res.status(), 422);
+        assert_eq!(error_field(res).await.as_deref(), Some("groups"));
+        // Not for herself either, and not in bulk.
+        let res = bulk(&app, &ada_c, &[ada], json!({"AddToGroup": "keyholders"})).await;
+        assert_eq!(res.status(), 422);
+        let res = bulk(&app, &ada_c, &[tom], json!({"ChangeRole": "steward"})).await;
+        assert_eq!(res.status(), 422);
+        assert_eq!(
+            app.count(&format!("SELECT COUNT(*) FROM group_members WHERE group_id = {keys}"))
+                .await,
+            0
+        );
+        // Permissions she holds (and custom strings) are hers to give.
+        e["groups"] = json!(["readers"]);
+        let res = app
+            .call_json(&ada_c, "update_user", &json!({"project": "default", "id": tom, "edit": e}))
+            .await;
+        assert_eq!(res.status(), 200);
+
+        // Someone who manages the project through a group is an owner, whatever their role.
+        app.exec(&format!(
+            "INSERT INTO group_members (group_id, user_id, added_at) VALUES ({keys}, {tom}, 0)"
+        ))
+        .await;
+        let res = app
+            .call_json(
+                &ada_c,
+                "deactivate_user",
+                &json!({"project": "default", "id": tom, "reason": null}),
+            )
+            .await;
+        assert_eq!(res.status(), 409);
+        assert!(error_message(res).await.contains("Only an owner"));
+        assert_eq!(status_of(&app, tom).await, "active");
+        // A superadmin may.
+        let root = app.signed_in(ADMIN_EMAIL).await;
+        let res = app
+            .call_json(
+                &root,
+                "deactivate_user",
+                &json!({"project": "default", "id": tom, "reason": null}),
+            )
+            .await;
+        assert_eq!(res.status(), 200);
         app
     }
 );

@@ -50,12 +50,14 @@ pub fn Modal(
 
     // Escape closes from anywhere while open, even when focus has left the panel (a button
     // that disabled itself while busy drops focus to the body).
-    let _escape = window_event_listener(leptos::ev::keydown, move |ev| {
-        if ev.key() == "Escape" && open.get_untracked() {
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" && open.try_get_untracked().unwrap_or(false) {
             ev.prevent_default();
             on_close.run(());
         }
     });
+    // Window listeners outlive the component unless removed.
+    on_cleanup(move || escape.remove());
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         use wasm_bindgen::JsCast;
         if ev.key() != "Tab" {

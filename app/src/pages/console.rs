@@ -92,11 +92,13 @@ fn Frame(viewer: Viewer) -> impl IntoView {
     });
 
     let shortcuts = RwSignal::new(false);
-    let _keys = window_event_listener(leptos::ev::keydown, move |ev| {
+    let keys = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "?" && !super::typing_in_a_field() {
             shortcuts.set(true);
         }
     });
+    // Window listeners outlive the component unless removed.
+    on_cleanup(move || keys.remove());
 
     // Each part is type-erased: one concrete view type for the whole frame would be deep
     // enough to overflow the compiler's limits in release builds.

@@ -126,8 +126,14 @@ impl Actions {
     }
 
     pub fn reactivate(&self, id: i64, email: String) {
+        self.reactivate_in(self.slug.get_untracked(), id, email);
+    }
+
+    /// Reactivates in a given project (an Undo acts where the deactivation happened, even if
+    /// the console has moved to another project since).
+    pub fn reactivate_in(&self, project: String, id: i64, email: String) {
         let s = self.s;
-        self.act(reactivate_user(self.slug.get_untracked(), id), move |_| {
+        self.act(reactivate_user(project, id), move |_| {
             fill(s.t_reactivated, &[("email", &email)])
         });
     }
@@ -526,13 +532,14 @@ fn DeactivateDialog(actions: Actions, id: i64, email: String) -> impl IntoView {
             }
             let r = reason.get_untracked();
             let r = (!r.trim().is_empty()).then_some(r);
-            let call = deactivate_user(actions.slug.get_untracked(), id, r);
+            let project = actions.slug.get_untracked();
+            let call = deactivate_user(project.clone(), id, r);
             let (email, undo) = (email.clone(), actions.clone());
             actions.submit(busy, err, call, move |_| {
                 let again = email.clone();
                 toaster.with_undo(
                     fill(s.t_deactivated, &[("email", &email)]),
-                    Callback::new(move |_| undo.reactivate(id, again.clone())),
+                    Callback::new(move |_| undo.reactivate_in(project.clone(), id, again.clone())),
                 );
             });
         }

@@ -37,11 +37,17 @@ pub fn UsersPage() -> impl IntoView {
 
     // Selected rows; a new view (page, filter, sort) starts with none.
     let selected = RwSignal::new(BTreeSet::<i64>::new());
+    let summary = RwSignal::new(None::<BulkSummary>);
+    // A new view or another project starts with nothing selected and no old summary.
     Effect::new(move |_| {
+        slug.track();
         view_state.track();
         selected.set(BTreeSet::new());
     });
-    let summary = RwSignal::new(None::<BulkSummary>);
+    Effect::new(move |_| {
+        slug.track();
+        summary.set(None);
+    });
     let actions = Actions::new(
         s,
         slug,
@@ -163,7 +169,7 @@ pub fn UsersPage() -> impl IntoView {
         }
     });
     // "/" focuses the search box.
-    let _slash = window_event_listener(leptos::ev::keydown, move |ev| {
+    let slash = window_event_listener(leptos::ev::keydown, move |ev| {
         if ev.key() == "/" && !super::typing_in_a_field() {
             if let Some(el) = document().get_element_by_id(SEARCH_ID) {
                 use wasm_bindgen::JsCast;
@@ -174,6 +180,7 @@ pub fn UsersPage() -> impl IntoView {
             }
         }
     });
+    on_cleanup(move || slash.remove());
 
     // A filter select sets one field from its value and goes back to the first page.
     let on_filter = move |set: fn(&mut UserQuery, String)| {
@@ -377,63 +384,76 @@ fn BulkBar(
     run: Callback<BulkAction>,
 ) -> impl IntoView {
     let count = move || selected.with(|s| s.len());
-    let role = RwSignal::new(String::new());
-    let group = RwSignal::new(String::new());
+    // The role and group to apply start unchosen each time the bar appears, and the selects
+    // show exactly what the buttons will apply.
+    let choice = move |id: &'static str,
+                       label: &'static str,
+                       value: RwSignal<String>,
+                       names: Vec<String>| {
+        view! {
+            <label for=id class="visually-hidden">{label}</label>
+            <select id=id prop:value=move || value.get() on:change=move |ev| value.set(event_target_value(&ev))>
+                <option value="">{format!("{label}…")}</option>
+                {names
+                    .into_iter()
+                    .map(|n| view! { <option value=n.clone()>{n.clone()}</option> })
+                    .collect_view()}
+            </select>
+        }
+    };
     view! {
         <Show when=move || { count() > 0 }>
-            <div class="bulk-bar" role="region" aria-label=s.bulk_actions>
-                <strong>{move || fill(s.n_selected, &[("n", &count().to_string())])}</strong>
-                {move || can.get().deactivate.then(|| view! {
-                    <button type="button" class="button" on:click=move |_| run.run(BulkAction::Deactivate)>
-                        {s.deactivate_selected}
-                    </button>
-                    <button type="button" class="button" on:click=move |_| run.run(BulkAction::Reactivate)>
-                        {s.reactivate_selected}
-                    </button>
-                })}
-                {move || can.get().update.then(|| view! {
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            let dir = directory.await.unwrap_or_default();
-                            if role.get_untracked().is_empty() {
-                                role.set(dir.roles.first().cloned().unwrap_or_default());
-                            }
-                            if group.get_untracked().is_empty() {
-                                group.set(dir.groups.first().cloned().unwrap_or_default());
-                            }
-                            let has_groups = !dir.groups.is_empty();
-                            let opts = |names: Vec<String>| {
-                                names
-                                    .into_iter()
-                                    .map(|n| view! { <option value=n.clone()>{n.clone()}</option> })
-                                    .collect_view()
-                            };
-                            view! {
-                                <label for="bulk-role" class="visually-hidden">{s.new_role}</label>
-                                <select id="bulk-role" on:change=move |ev| role.set(event_target_value(&ev))>
-                                    {opts(dir.roles)}
-                                </select>
-                                <button type="button" class="button" on:click=move |_| run.run(BulkAction::ChangeRole(role.get_untracked()))>
-                                    {s.change_role}
-                                </button>
-                                {has_groups.then(|| view! {
-                                    <label for="bulk-group" class="visually-hidden">{s.group_to_add}</label>
-                                    <select id="bulk-group" on:change=move |ev| group.set(event_target_value(&ev))>
-                                        {opts(dir.groups)}
-                                    </select>
-                                    <button type="button" class="button" on:click=move |_| run.run(BulkAction::AddToGroup(group.get_untracked()))>
-                                        {s.add_to_group}
-                                    </button>
-                                })}
-                            }
-                            .into_any()
+            {
+                let role = RwSignal::new(String::new());
+                let group = RwSignal::new(String::new());
+                view! {
+                    <div class="bulk-bar" role="region" aria-label=s.bulk_actions>
+                        <strong>{move || fill(s.n_selected, &[("n", &count().to_string())])}</strong>
+                        {move || can.get().deactivate.then(|| view! {
+                            <button type="button" class="button" on:click=move |_| run.run(BulkAction::Deactivate)>
+                                {s.deactivate_selected}
+                            </button>
+                            <button type="button" class="button" on:click=move |_| run.run(BulkAction::Reactivate)>
+                                {s.reactivate_selected}
+                            </button>
                         })}
-                    </Transition>
-                })}
-                <button type="button" class="link-button" on:click=move |_| selected.set(BTreeSet::new())>
-                    {s.clear_selection}
-                </button>
-            </div>
+                        {move || can.get().update.then(|| view! {
+                            <Transition fallback=|| ()>
+                                {move || Suspend::new(async move {
+                                    let dir = directory.await.unwrap_or_default();
+                                    let has_groups = !dir.groups.is_empty();
+                                    view! {
+                                        {choice("bulk-role", s.new_role, role, dir.roles)}
+                                        <button
+                                            type="button"
+                                            class="button"
+                                            disabled=move || role.with(String::is_empty)
+                                            on:click=move |_| run.run(BulkAction::ChangeRole(role.get_untracked()))
+                                        >
+                                            {s.change_role}
+                                        </button>
+                                        {has_groups.then(|| view! {
+                                            {choice("bulk-group", s.group_to_add, group, dir.groups)}
+                                            <button
+                                                type="button"
+                                                class="button"
+                                                disabled=move || group.with(String::is_empty)
+                                                on:click=move |_| run.run(BulkAction::AddToGroup(group.get_untracked()))
+                                            >
+                                                {s.add_to_group}
+                                            </button>
+                                        })}
+                                    }
+                                    .into_any()
+                                })}
+                            </Transition>
+                        })}
+                        <button type="button" class="link-button" on:click=move |_| selected.set(BTreeSet::new())>
+                            {s.clear_selection}
+                        </button>
+                    </div>
+                }
+            }
         </Show>
     }
     .into_any()

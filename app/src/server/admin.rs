@@ -58,19 +58,28 @@ async fn target(tx: &mut Tx, project_id: i64, user_id: i64) -> Result<Target, Ap
     })
 }
 
-/// The projects a user belongs to, with whether they own each.
-async fn projects_of(tx: &mut Tx, user_id: i64) -> Result<Vec<(i64, bool)>, AppError> {
-    let rows = sqlx::query(
-        "SELECT m.project_id, r.name FROM memberships m JOIN roles r ON r.id = m.role_id \
-          WHERE m.user_id = $1 ORDER BY m.project_id",
+/// The projects a user belongs to, and those where they hold `project:manage` (through their
+/// role or a group): the ones they own, whatever the role is called.
+async fn projects_of(tx: &mut Tx, user_id: i64) -> Result<(Vec<i64>, BTreeSet<i64>), AppError> {
+    let all: Vec<i64> = sqlx::query_scalar(
+        "SELECT project_id FROM memberships WHERE user_id = $1 ORDER BY project_id",
     )
     .bind(user_id)
     .fetch_all(&mut **tx)
     .await?;
-    rows.into_iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get::<String, _>(1)? == "owner")))
-        .collect::<Result<_, sqlx::Error>>()
-        .map_err(AppError::from)
+    let managed: Vec<i64> = sqlx::query_scalar(
+        "SELECT m.project_id FROM memberships m JOIN role_permissions rp ON rp.role_id = m.role_id \
+          WHERE m.user_id = $1 AND rp.permission = 'project:manage' \
+         UNION \
+         SELECT g.project_id FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+           JOIN group_permissions gp ON gp.group_id = g.id \
+           JOIN memberships m ON m.project_id = g.project_id AND m.user_id = gm.user_id \
+          WHERE gm.user_id = $1 AND gp.permission = 'project:manage'",
+    )
+    .bind(user_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok((all, managed.into_iter().collect()))
 }
 
 /// How many projects have `user_id` as their only active owner (other owners may exist but be
@@ -81,7 +90,31 @@ const LAST_OWNER_SQL: &str = "SELECT COUNT(*) FROM memberships m JOIN roles r ON
        WHERE o.project_id = m.project_id AND o.role_id = m.role_id AND ro.name = 'owner' \
          AND o.user_id <> m.user_id AND o.status = 'active')";
 
-/// Why the principal may not deactivate or delete `user_id`, if anything stops it.
+/// `LAST_OWNER_SQL` limited to the projects whose users the principal may read (all of them
+/// for a superadmin), so the answer says nothing about projects they cannot see.
+fn last_owner_sql(principal: &Principal) -> String {
+    if principal.is_superadmin {
+        return LAST_OWNER_SQL.to_string();
+    }
+    // Project ids come from the principal (integers), so inlining them is safe.
+    let visible: Vec<String> = principal
+        .projects
+        .iter()
+        .filter(|p| p.can(Permission::UsersRead))
+        .map(|p| p.id.to_string())
+        .collect();
+    format!(
+        "{LAST_OWNER_SQL} AND m.project_id IN ({})",
+        if visible.is_empty() {
+            "NULL".to_string()
+        } else {
+            visible.join(",")
+        }
+    )
+}
+
+/// Why the principal may not deactivate or delete `user_id`, as far as the projects they can
+/// see tell. The owner and tenant checks that follow refuse anything beyond those projects.
 async fn guard_tx(
     tx: &mut Tx,
     principal: &Principal,
@@ -90,7 +123,7 @@ async fn guard_tx(
     if principal.user_id == user_id {
         return Ok(Some(Guard::OwnAccount));
     }
-    let n: i64 = sqlx::query_scalar(LAST_OWNER_SQL)
+    let n: i64 = sqlx::query_scalar(&last_owner_sql(principal))
         .bind(user_id)
         .fetch_one(&mut **tx)
         .await?;
@@ -99,27 +132,46 @@ async fn guard_tx(
 
 /// On PostgreSQL, locks the rows of the target's projects so two admins cannot each remove one
 /// of the last two owners at once. (SQLite writers are already serialised by the write pool.)
-async fn lock_projects(tx: &mut Tx, backend: Backend, user_id: i64) -> Result<(), AppError> {
+/// Nothing is locked for someone outside `project_id`.
+async fn lock_projects(
+    tx: &mut Tx,
+    backend: Backend,
+    project_id: i64,
+    user_id: i64,
+) -> Result<(), AppError> {
     if backend == Backend::Postgres {
         sqlx::query(
             "SELECT id FROM projects WHERE id IN (SELECT project_id FROM memberships WHERE user_id = $1) \
+               AND EXISTS (SELECT 1 FROM memberships WHERE project_id = $2 AND user_id = $1) \
              ORDER BY id FOR UPDATE",
         )
         .bind(user_id)
+        .bind(project_id)
         .fetch_all(&mut **tx)
         .await?;
     }
     Ok(())
 }
 
-/// Owner and superadmin protection (see the module docs).
-fn protect(principal: &Principal, project_id: i64, t: &Target) -> Result<(), AppError> {
-    if t.is_superadmin && !principal.is_superadmin {
+/// Owner and superadmin protection (see the module docs): a target who holds
+/// `project:manage` here is an owner, whatever their role is called.
+async fn protect(
+    tx: &mut Tx,
+    principal: &Principal,
+    project_id: i64,
+    t: &Target,
+) -> Result<(), AppError> {
+    if principal.is_superadmin {
+        return Ok(());
+    }
+    if t.is_superadmin {
         return Err(AppError::Conflict(
             "Only a superadmin can change a superadmin.".into(),
         ));
     }
-    if t.role == "owner" && !principal.can(Permission::ProjectManage, project_id) {
+    if !principal.can(Permission::ProjectManage, project_id)
+        && projects_of(tx, t.id).await?.1.contains(&project_id)
+    {
         return Err(AppError::Conflict(
             "Only an owner can change an owner.".into(),
         ));
@@ -139,22 +191,78 @@ async fn account_wide(
     if principal.is_superadmin {
         return Ok(());
     }
-    let projects = projects_of(tx, t.id).await?;
-    if projects
+    let (projects, managed) = projects_of(tx, t.id).await?;
+    if managed
         .iter()
-        .any(|(p, owner)| *owner && !principal.can(Permission::ProjectManage, *p))
+        .any(|p| !principal.can(Permission::ProjectManage, *p))
     {
         return Err(AppError::Conflict(
             "Only an owner can change an owner.".into(),
         ));
     }
-    if projects.iter().all(|(p, _)| principal.can(perm, *p)) {
+    if projects.iter().all(|p| principal.can(perm, *p)) {
         Ok(())
     } else {
         Err(AppError::Conflict(format!(
             "{} also belongs to a project you don't manage, so only an administrator of all their projects can do this.",
             t.email
         )))
+    }
+}
+
+/// Nobody grants what they don't hold: the built-in permissions of a role or groups being
+/// given must all be the principal's in the project (superadmins excepted). Custom permission
+/// strings are not Roster's to enforce.
+async fn check_grant(
+    tx: &mut Tx,
+    principal: &Principal,
+    project_id: i64,
+    role_id: Option<i64>,
+    group_ids: &[i64],
+    field: &str,
+) -> Result<(), AppError> {
+    if principal.is_superadmin {
+        return Ok(());
+    }
+    let mut granted: Vec<String> = Vec::new();
+    if let Some(r) = role_id {
+        granted.extend(
+            sqlx::query_scalar::<_, String>(
+                "SELECT permission FROM role_permissions WHERE role_id = $1",
+            )
+            .bind(r)
+            .fetch_all(&mut **tx)
+            .await?,
+        );
+    }
+    for g in group_ids {
+        granted.extend(
+            sqlx::query_scalar::<_, String>(
+                "SELECT permission FROM group_permissions WHERE group_id = $1",
+            )
+            .bind(*g)
+            .fetch_all(&mut **tx)
+            .await?,
+        );
+    }
+    let missing: BTreeSet<String> = granted
+        .into_iter()
+        .filter(|p| {
+            p.parse::<Permission>()
+                .map(|perm| !principal.can(perm, project_id))
+                .unwrap_or(false)
+        })
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::validation(
+            field,
+            format!(
+                "You can't grant permissions you don't have: {}.",
+                missing.into_iter().collect::<Vec<_>>().join(", ")
+            ),
+        ))
     }
 }
 
@@ -188,7 +296,7 @@ async fn set_status_tx(
     user_id: i64,
     change: StatusChange<'_>,
 ) -> Result<String, AppError> {
-    lock_projects(tx, backend, user_id).await?;
+    lock_projects(tx, backend, project_id, user_id).await?;
     let t = target(tx, project_id, user_id).await?;
     let (from, to, reason) = match change {
         StatusChange::Deactivate { reason } => (Status::Active, Status::Inactive, reason),
@@ -205,7 +313,7 @@ async fn set_status_tx(
             return Err(g.error());
         }
     }
-    protect(principal, project_id, &t)?;
+    protect(tx, principal, project_id, &t).await?;
     account_wide(tx, principal, &t, Permission::UsersDeactivate).await?;
     sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(to.as_str())
@@ -302,7 +410,7 @@ pub async fn delete(
     confirm_email: &str,
 ) -> Result<(), AppError> {
     let mut tx = db.begin().await?;
-    lock_projects(&mut tx, db.backend(), user_id).await?;
+    lock_projects(&mut tx, db.backend(), project_id, user_id).await?;
     let t = target(&mut tx, project_id, user_id).await?;
     if confirm_email.trim().to_lowercase() != t.email {
         return Err(AppError::validation(
@@ -318,7 +426,7 @@ pub async fn delete(
             "Only deactivated users can be deleted. Deactivate them first.".into(),
         ));
     }
-    protect(principal, project_id, &t)?;
+    protect(&mut tx, principal, project_id, &t).await?;
     account_wide(&mut tx, principal, &t, Permission::UsersDelete).await?;
     sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(user_id)
@@ -349,7 +457,7 @@ pub async fn revoke_sessions(
     let mut tx = db.begin().await?;
     let t = target(&mut tx, project_id, user_id).await?;
     if principal.user_id != user_id {
-        protect(principal, project_id, &t)?;
+        protect(&mut tx, principal, project_id, &t).await?;
         account_wide(&mut tx, principal, &t, Permission::SessionsRevoke).await?;
     }
     let n = match session_id {
@@ -409,12 +517,7 @@ async fn set_role_tx(
         return Ok(None);
     }
     let role_id = find_role(tx, project_id, role).await?;
-    if role == "owner" && !principal.can(Permission::ProjectManage, project_id) {
-        return Err(AppError::validation(
-            "role",
-            "Only an owner can make someone an owner.",
-        ));
-    }
+    check_grant(tx, principal, project_id, Some(role_id), &[], "role").await?;
     if t.role == "owner" {
         let others: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM memberships o JOIN roles r ON r.id = o.role_id \
@@ -506,10 +609,10 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let checked = edit.check()?;
     let mut tx = db.begin().await?;
-    lock_projects(&mut tx, db.backend(), user_id).await?;
+    lock_projects(&mut tx, db.backend(), project_id, user_id).await?;
     let t = target(&mut tx, project_id, user_id).await?;
     if principal.user_id != user_id {
-        protect(principal, project_id, &t)?;
+        protect(&mut tx, principal, project_id, &t).await?;
     }
     let wanted: BTreeSet<String> = edit.groups.iter().cloned().collect();
     let group_ids = find_groups(
@@ -572,8 +675,10 @@ pub async fn update(
     let current = groups_of(&mut tx, project_id, user_id).await?;
     let added: Vec<&String> = wanted.difference(&current).collect();
     let removed: Vec<&String> = current.difference(&wanted).collect();
-    for name in &added {
-        add_to_group(&mut tx, group_ids[name.as_str()], user_id).await?;
+    let added_ids: Vec<i64> = added.iter().map(|n| group_ids[n.as_str()]).collect();
+    check_grant(&mut tx, principal, project_id, None, &added_ids, "groups").await?;
+    for id in &added_ids {
+        add_to_group(&mut tx, *id, user_id).await?;
     }
     for name in &removed {
         sqlx::query(
@@ -646,11 +751,28 @@ pub async fn bulk(
                 .ok_or(AppError::Internal)?,
         ),
         BulkAction::ChangeRole(name) => {
-            find_role(&mut tx, project_id, name).await?;
+            let role_id = find_role(&mut tx, project_id, name).await?;
+            check_grant(&mut tx, principal, project_id, Some(role_id), &[], "role").await?;
             None
         }
         _ => None,
     };
+    if let Some(g) = group {
+        check_grant(&mut tx, principal, project_id, None, &[g], "group").await?;
+    }
+    // On PostgreSQL, lock every project of every selected member up front, in id order, so two
+    // bulk actions cannot deadlock; ids that are not members of this project lock nothing.
+    if db.backend() == Backend::Postgres {
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        sqlx::query(&format!(
+            "SELECT id FROM projects WHERE id IN (SELECT project_id FROM memberships WHERE user_id IN \
+               (SELECT user_id FROM memberships WHERE project_id = $1 AND user_id IN ({list}))) \
+             ORDER BY id FOR UPDATE"
+        ))
+        .bind(project_id)
+        .fetch_all(&mut *tx)
+        .await?;
+    }
     let mut summary = BulkSummary::default();
     for id in ids {
         let outcome: Result<String, AppError> = match action {
@@ -673,9 +795,9 @@ pub async fn bulk(
             }
             BulkAction::ChangeRole(role) => {
                 async {
-                    lock_projects(&mut tx, db.backend(), id).await?;
+                    lock_projects(&mut tx, db.backend(), project_id, id).await?;
                     let t = target(&mut tx, project_id, id).await?;
-                    protect(principal, project_id, &t)?;
+                    protect(&mut tx, principal, project_id, &t).await?;
                     if let Some((from, to)) =
                         set_role_tx(&mut tx, principal, project_id, &t, role).await?
                     {
@@ -703,7 +825,7 @@ pub async fn bulk(
             BulkAction::AddToGroup(name) => {
                 async {
                     let t = target(&mut tx, project_id, id).await?;
-                    protect(principal, project_id, &t)?;
+                    protect(&mut tx, principal, project_id, &t).await?;
                     if groups_of(&mut tx, project_id, id).await?.contains(name) {
                         return Err(AppError::Conflict(format!(
                             "{} is already in this group.",
@@ -851,7 +973,7 @@ pub async fn detail(
     let guard = if principal.user_id == user_id {
         Some(Guard::OwnAccount)
     } else {
-        let n: i64 = sqlx::query_scalar(LAST_OWNER_SQL)
+        let n: i64 = sqlx::query_scalar(&last_owner_sql(principal))
             .bind(user_id)
             .fetch_one(pool)
             .await?;
@@ -984,7 +1106,7 @@ pub async fn send_password_reset(
         )));
     }
     if principal.user_id != user_id {
-        protect(principal, project_id, &t)?;
+        protect(&mut tx, principal, project_id, &t).await?;
         account_wide(&mut tx, principal, &t, Permission::UsersUpdate).await?;
     }
     let now = now_ms();

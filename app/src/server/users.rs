@@ -84,6 +84,16 @@ fn scan_is_cheaper(sampled: u64, hits: u64, wanted: u64) -> bool {
     hits > 0 && wanted.saturating_mul(sampled) / hits <= SCAN_BUDGET
 }
 
+/// The scan's test of a row of `memberships` (aliased `alias`) against the needle bound at
+/// `p`: a substring of the email and the name, as the trigram index holds them.
+fn scan_match(backend: Backend, alias: &str, p: &str) -> String {
+    let text = format!("({alias}.email || ' ' || {alias}.name_key)");
+    match backend {
+        Backend::Sqlite => format!("instr({text}, {p}) > 0"),
+        Backend::Postgres => format!("strpos({text}, {p}) > 0"),
+    }
+}
+
 /// Samples the project's rows to decide between an ordered scan and the trigram index for a
 /// needle of three or more characters.
 async fn scan_beats_index(
@@ -92,10 +102,7 @@ async fn scan_beats_index(
     needle: &str,
     wanted: u64,
 ) -> Result<bool, AppError> {
-    let f = match db.backend() {
-        Backend::Sqlite => "instr(s.email, $2) > 0 OR instr(s.name_key, $2) > 0",
-        Backend::Postgres => "strpos(s.email, $2) > 0 OR strpos(s.name_key, $2) > 0",
-    };
+    let f = scan_match(db.backend(), "s", "$2");
     let sql = format!(
         "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {f} THEN 1 ELSE 0 END), 0) AS BIGINT) \
            FROM (SELECT email, name_key FROM memberships WHERE project_id = $1 LIMIT {SAMPLE}) AS s"
@@ -184,64 +191,9 @@ async fn list_with(
     // A needle most users match ("@example.org") is answered faster by reading the project's
     // rows in the view's order and stopping at a page, than by the trigram index listing
     // every match first. A small sample tells the two apart.
-    let use_index = long
-        && match path {
-            SearchPath::Index => true,
-            SearchPath::Scan => false,
-            SearchPath::Auto => {
-                !scan_beats_index(db, project_id, &needle, count_cap(q) + q.size as u64).await?
-            }
-        };
-    if use_index {
-        match db.backend() {
-            Backend::Sqlite => {
-                let p = next(
-                    &mut binds,
-                    Bind::Text(format!("\"{}\"", needle.replace('"', "\"\""))),
-                );
-                filter += &format!(" AND m.user_id IN (SELECT rowid FROM users_search WHERE users_search MATCH {p})");
-            }
-            Backend::Postgres => {
-                let p = next(
-                    &mut binds,
-                    Bind::Text(format!("%{}%", escape_like(&needle))),
-                );
-                filter += &format!(
-                    " AND m.user_id IN (SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE {p})"
-                );
-            }
-        }
-    } else if !needle.is_empty() {
-        let p = next(&mut binds, Bind::Text(needle.clone()));
-        filter += &match db.backend() {
-            Backend::Sqlite => {
-                format!(" AND (instr(m.email, {p}) > 0 OR instr(m.name_key, {p}) > 0)")
-            }
-            Backend::Postgres => {
-                format!(" AND (strpos(m.email, {p}) > 0 OR strpos(m.name_key, {p}) > 0)")
-            }
-        };
-    }
-
-    // Every key runs in one direction so the matching index is read forwards or backwards;
-    // the user id last makes the order total (stable pages).
-    let d = if q.desc { "DESC" } else { "ASC" };
-    let order = match q.sort {
-        UserSort::Email => format!("m.email {d}, m.user_id {d}"),
-        UserSort::Name => format!("m.name_key {d}, m.user_id {d}"),
-        UserSort::Role => format!("m.role_id {d}, m.created_at {d}, m.user_id {d}"),
-        UserSort::Status => format!("m.status {d}, m.created_at {d}, m.user_id {d}"),
-        UserSort::LastSignIn => format!("m.last_sign_in_at {d}, m.user_id {d}"),
-        UserSort::Created => format!("m.created_at {d}, m.user_id {d}"),
-    };
-    let keys_sql = format!(
-        "SELECT m.user_id FROM memberships m WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {}",
-        q.size,
-        q.offset()
-    );
-    // Without search, the total is a sum over a few counter rows: per project (migration 0003)
-    // or per group (0004). With a search, the matching rows are counted, up to a bound.
-    let (count_sql, count_binds) = if needle.is_empty() {
+    // How many members the filters (without search) let through: a sum over a few counter rows,
+    // per project (migration 0003) or per group (0004).
+    let counter = {
         let (table, mut cb, mut cf) = match group_id {
             Some(g) => (
                 "group_counts",
@@ -266,14 +218,82 @@ async fn list_with(
             format!("SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM {table} WHERE {cf}"),
             cb,
         )
+    };
+    let use_index = long
+        && match path {
+            SearchPath::Index => true,
+            SearchPath::Scan => false,
+            SearchPath::Auto => {
+                // The sample is of the whole project; filters thin the rows a scan meets
+                // matches in, by the share the counters give.
+                let share = if q.status.is_some() || role_id.is_some() || group_id.is_some() {
+                    let all = "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM membership_counts WHERE project_id = $1";
+                    let (filtered, all) = tokio::try_join!(
+                        bind_all(sqlx::query(&counter.0), &counter.1).fetch_one(db.pool()),
+                        sqlx::query_scalar::<_, i64>(all)
+                            .bind(project_id)
+                            .fetch_one(db.pool())
+                    )?;
+                    let filtered: i64 = filtered.try_get(0)?;
+                    (filtered.max(1) as f64 / all.max(1) as f64).min(1.0)
+                } else {
+                    1.0
+                };
+                let wanted = count_cap(q) + q.size as u64;
+                !scan_beats_index(db, project_id, &needle, (wanted as f64 / share) as u64).await?
+            }
+        };
+    if use_index {
+        match db.backend() {
+            Backend::Sqlite => {
+                let p = next(
+                    &mut binds,
+                    Bind::Text(format!("\"{}\"", needle.replace('"', "\"\""))),
+                );
+                filter += &format!(" AND m.user_id IN (SELECT rowid FROM users_search WHERE users_search MATCH {p})");
+            }
+            Backend::Postgres => {
+                let p = next(
+                    &mut binds,
+                    Bind::Text(format!("%{}%", escape_like(&needle))),
+                );
+                filter += &format!(
+                    " AND m.user_id IN (SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE {p})"
+                );
+            }
+        }
+    } else if !needle.is_empty() {
+        // The same text the trigram index holds: email, then the name.
+        let p = next(&mut binds, Bind::Text(needle.clone()));
+        filter += &format!(" AND {}", scan_match(db.backend(), "m", &p));
+    }
+
+    // Every key runs in one direction so the matching index is read forwards or backwards;
+    // the user id last makes the order total (stable pages).
+    let d = if q.desc { "DESC" } else { "ASC" };
+    let order = match q.sort {
+        UserSort::Email => format!("m.email {d}, m.user_id {d}"),
+        UserSort::Name => format!("m.name_key {d}, m.user_id {d}"),
+        UserSort::Role => format!("m.role_id {d}, m.created_at {d}, m.user_id {d}"),
+        UserSort::Status => format!("m.status {d}, m.created_at {d}, m.user_id {d}"),
+        UserSort::LastSignIn => format!("m.last_sign_in_at {d}, m.user_id {d}"),
+        UserSort::Created => format!("m.created_at {d}, m.user_id {d}"),
+    };
+    let keys_sql = format!(
+        "SELECT m.user_id FROM memberships m WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {}",
+        q.size,
+        q.offset()
+    );
+    // Without search, the counters give the total. A search counts at most COUNT_AHEAD rows
+    // past this page (one more, to know whether there are more): a needle that matches half
+    // a million users costs a few hundred rows, not half a million, on every keystroke.
+    let (count_sql, count_binds) = if needle.is_empty() {
+        counter
     } else {
-        // Searches count at most COUNT_AHEAD rows past this page: a needle that matches half a
-        // million users costs a few hundred rows, not half a million, on every keystroke.
-        // Past the cap the total is a lower bound (`Page::more`).
         (
             format!(
                 "SELECT COUNT(*) FROM (SELECT 1 FROM memberships m WHERE {filter} LIMIT {}) AS t",
-                count_cap(q)
+                count_cap(q) + 1
             ),
             binds.clone(),
         )
@@ -288,11 +308,11 @@ async fn list_with(
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
     let items = rows_for(db, project_id, &ids, &dir).await?;
-    let counted = !needle.is_empty();
+    let more = !needle.is_empty() && total as u64 > count_cap(q);
     Ok(Page {
         items,
-        more: counted && total as u64 >= count_cap(q),
-        total: total as u64,
+        more,
+        total: if more { count_cap(q) } else { total as u64 },
         page: q.page,
         size: q.size,
         as_of: super::util::now_ms(),
@@ -866,6 +886,29 @@ mod tests {
         assert_eq!(
             list(&db, acme, &UserQuery::default()).await.unwrap().total,
             4
+        );
+        // Deleting someone in two groups cascades to the membership and both group rows.
+        sqlx::query("DELETE FROM users WHERE id = $1")
+            .bind(ada)
+            .execute(db.pool())
+            .await
+            .unwrap();
+        check(db.clone()).await;
+        let in_sales = UserQuery {
+            group: Some("Sales".into()),
+            ..UserQuery::default()
+        };
+        let sales_left: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM group_members gm JOIN memberships m ON m.user_id = gm.user_id AND m.project_id = $1 WHERE gm.group_id = $2",
+        )
+        .bind(acme)
+        .bind(sales)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            list(&db, acme, &in_sales).await.unwrap().total,
+            sales_left as u64
         );
     });
 
