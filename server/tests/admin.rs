@@ -1470,14 +1470,22 @@ app_test!(
 
         let mut e = edit("tom@acme.test", "Tom", "steward");
         let res = app
-            .call_json(&ada_c, "update_user", &json!({"project": "default", "id": tom, "edit": e}))
+            .call_json(
+                &ada_c,
+                "update_user",
+                &json!({"project": "default", "id": tom, "edit": e}),
+            )
             .await;
         assert_eq!(res.status(), 422);
         assert_eq!(error_field(res).await.as_deref(), Some("role"));
         e = edit("tom@acme.test", "Tom", "end_user");
         e["groups"] = json!(["keyholders"]);
         let res = app
-            .call_json(&ada_c, "update_user", &json!({"project": "default", "id": tom, "edit": e}))
+            .call_json(
+                &ada_c,
+                "update_user",
+                &json!({"project": "default", "id": tom, "edit": e}),
+            )
             .await;
         assert_eq!(res.status(), 422);
         assert_eq!(error_field(res).await.as_deref(), Some("groups"));
@@ -1487,14 +1495,20 @@ app_test!(
         let res = bulk(&app, &ada_c, &[tom], json!({"ChangeRole": "steward"})).await;
         assert_eq!(res.status(), 422);
         assert_eq!(
-            app.count(&format!("SELECT COUNT(*) FROM group_members WHERE group_id = {keys}"))
-                .await,
+            app.count(&format!(
+                "SELECT COUNT(*) FROM group_members WHERE group_id = {keys}"
+            ))
+            .await,
             0
         );
         // Permissions she holds (and custom strings) are hers to give.
         e["groups"] = json!(["readers"]);
         let res = app
-            .call_json(&ada_c, "update_user", &json!({"project": "default", "id": tom, "edit": e}))
+            .call_json(
+                &ada_c,
+                "update_user",
+                &json!({"project": "default", "id": tom, "edit": e}),
+            )
             .await;
         assert_eq!(res.status(), 200);
 
