@@ -7,6 +7,8 @@ use leptos::server_fn::codec::{GetUrl, Json};
 
 #[cfg(feature = "ssr")]
 use crate::model::Permission;
+#[cfg(feature = "ssr")]
+use crate::server::admin::StatusChange;
 
 /// A member of the project: profile, memberships, permissions, sessions.
 #[server(input = GetUrl, endpoint = "user")]
@@ -49,8 +51,10 @@ pub async fn deactivate_user(
     let p = c.auth.principal()?;
     let project_id = p.require(Permission::UsersDeactivate, &project)?;
     let actor = p.actor(&c.meta);
-    crate::server::admin::deactivate(&c.state.db, p, &actor, project_id, id, reason.as_deref())
-        .await
+    let change = StatusChange::Deactivate {
+        reason: reason.as_deref(),
+    };
+    crate::server::admin::set_status(&c.state.db, p, &actor, project_id, id, change).await
 }
 
 #[server(input = Json, endpoint = "reactivate_user")]
@@ -58,7 +62,9 @@ pub async fn reactivate_user(project: String, id: i64) -> Result<(), AppError> {
     let c = super::ctx::ctx()?;
     let p = c.auth.principal()?;
     let project_id = p.require(Permission::UsersDeactivate, &project)?;
-    crate::server::admin::reactivate(&c.state.db, p, &p.actor(&c.meta), project_id, id).await
+    let actor = p.actor(&c.meta);
+    let change = StatusChange::Reactivate;
+    crate::server::admin::set_status(&c.state.db, p, &actor, project_id, id, change).await
 }
 
 /// Deletes a deactivated user for good; `confirm` is the email the admin typed.

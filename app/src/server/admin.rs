@@ -181,7 +181,8 @@ async fn protect(
 
 /// Account-wide changes need `perm` in every project the target belongs to, and
 /// `project:manage` in every project they own (an owner elsewhere stays protected when acted
-/// on through a project both share).
+/// on through a project both share). It includes [`protect`]'s checks: this project is one of
+/// the target's.
 async fn account_wide(
     tx: &mut Tx,
     principal: &Principal,
@@ -190,6 +191,11 @@ async fn account_wide(
 ) -> Result<(), AppError> {
     if principal.is_superadmin {
         return Ok(());
+    }
+    if t.is_superadmin {
+        return Err(AppError::Conflict(
+            "Only a superadmin can change a superadmin.".into(),
+        ));
     }
     let (projects, managed) = projects_of(tx, t.id).await?;
     if managed
@@ -281,7 +287,7 @@ async fn revoke_all_sessions(tx: &mut Tx, user_id: i64) -> Result<u64, AppError>
 
 /// A status change an admin makes.
 #[derive(Clone, Copy)]
-enum StatusChange<'a> {
+pub enum StatusChange<'a> {
     Deactivate { reason: Option<&'a str> },
     Reactivate,
 }
@@ -313,7 +319,6 @@ async fn set_status_tx(
             return Err(g.error());
         }
     }
-    protect(tx, principal, project_id, &t).await?;
     account_wide(tx, principal, &t, Permission::UsersDeactivate).await?;
     sqlx::query("UPDATE users SET status = $1, updated_at = $2 WHERE id = $3")
         .bind(to.as_str())
@@ -351,16 +356,19 @@ fn check_reason(reason: Option<&str>) -> Result<(), AppError> {
     }
 }
 
-/// Deactivates a user: cannot sign in, every session revoked, data kept.
-pub async fn deactivate(
+/// Deactivates a user (cannot sign in, every session revoked, data kept) or reactivates
+/// them (their previous password works again).
+pub async fn set_status(
     db: &Db,
     principal: &Principal,
     actor: &Actor,
     project_id: i64,
     user_id: i64,
-    reason: Option<&str>,
+    change: StatusChange<'_>,
 ) -> Result<(), AppError> {
-    check_reason(reason)?;
+    if let StatusChange::Deactivate { reason } = change {
+        check_reason(reason)?;
+    }
     let mut tx = db.begin().await?;
     set_status_tx(
         &mut tx,
@@ -369,30 +377,7 @@ pub async fn deactivate(
         actor,
         project_id,
         user_id,
-        StatusChange::Deactivate { reason },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Reactivates a deactivated user (their previous password works again).
-pub async fn reactivate(
-    db: &Db,
-    principal: &Principal,
-    actor: &Actor,
-    project_id: i64,
-    user_id: i64,
-) -> Result<(), AppError> {
-    let mut tx = db.begin().await?;
-    set_status_tx(
-        &mut tx,
-        db.backend(),
-        principal,
-        actor,
-        project_id,
-        user_id,
-        StatusChange::Reactivate,
+        change,
     )
     .await?;
     tx.commit().await?;
@@ -426,7 +411,6 @@ pub async fn delete(
             "Only deactivated users can be deleted. Deactivate them first.".into(),
         ));
     }
-    protect(&mut tx, principal, project_id, &t).await?;
     account_wide(&mut tx, principal, &t, Permission::UsersDelete).await?;
     sqlx::query("DELETE FROM users WHERE id = $1")
         .bind(user_id)
@@ -457,7 +441,6 @@ pub async fn revoke_sessions(
     let mut tx = db.begin().await?;
     let t = target(&mut tx, project_id, user_id).await?;
     if principal.user_id != user_id {
-        protect(&mut tx, principal, project_id, &t).await?;
         account_wide(&mut tx, principal, &t, Permission::SessionsRevoke).await?;
     }
     let n = match session_id {
@@ -1106,7 +1089,6 @@ pub async fn send_password_reset(
         )));
     }
     if principal.user_id != user_id {
-        protect(&mut tx, principal, project_id, &t).await?;
         account_wide(&mut tx, principal, &t, Permission::UsersUpdate).await?;
     }
     let now = now_ms();

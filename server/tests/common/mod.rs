@@ -160,15 +160,7 @@ impl TestApp {
     pub async fn user(&self, email: &str, slug: &str, role: &str) -> i64 {
         let hash = self.state.passwords.hash(PASSWORD).await.unwrap();
         let mut tx = self.db().begin().await.unwrap();
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&mut *tx)
-            .await
-            .unwrap();
-        let project = match existing {
-            Some(id) => id,
-            None => store::create_project(&mut tx, slug, slug).await.unwrap(),
-        };
+        let project = project_or_create(&mut tx, slug).await;
         let id = store::insert_user(
             &mut tx,
             &NewUser {
@@ -193,15 +185,7 @@ impl TestApp {
     /// Adds an existing user to project `slug` (created if missing) with `role`.
     pub async fn add_member(&self, user_id: i64, slug: &str, role: &str) {
         let mut tx = self.db().begin().await.unwrap();
-        let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE slug = $1")
-            .bind(slug)
-            .fetch_optional(&mut *tx)
-            .await
-            .unwrap();
-        let project = match existing {
-            Some(id) => id,
-            None => store::create_project(&mut tx, slug, slug).await.unwrap(),
-        };
+        let project = project_or_create(&mut tx, slug).await;
         let role_id = store::role_id(&mut tx, project, role).await.unwrap();
         store::add_membership(&mut tx, project, user_id, role_id)
             .await
@@ -317,4 +301,17 @@ pub async fn error_field(res: Response) -> Option<String> {
         .unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
         .field()
         .map(str::to_string)
+}
+
+/// The id of project `slug`, created (named after its slug) if missing.
+async fn project_or_create(tx: &mut sqlx::Transaction<'static, sqlx::Any>, slug: &str) -> i64 {
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM projects WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut **tx)
+        .await
+        .unwrap();
+    match existing {
+        Some(id) => id,
+        None => store::create_project(tx, slug, slug).await.unwrap(),
+    }
 }
