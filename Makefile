@@ -23,8 +23,12 @@ run: setup-rust setup-node build
 ## test: cargo tests on SQLite and PostgreSQL, then the browser tests against a release build
 test: setup pg-up test-cargo build test-e2e
 
+# --split: each lazy route's code goes to its own wasm chunk, loaded on the first visit.
+# --precompress: brotli (quality 11) and gzip copies of every asset, made once here; the
+# server sends them as they are. cargo-leptos's gzip is a fast level, so gzip -9 redoes it.
 build: setup-rust setup-node
-	cargo leptos build --release
+	cargo leptos build --release --split --precompress
+	find target/site/pkg -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \) -exec gzip -9 -k -f -n {} +
 
 setup: setup-rust setup-node setup-browser
 

@@ -17,12 +17,25 @@ test('pages carry security headers and a nonce-based CSP', async ({ request }) =
   expect(h['content-security-policy']).toContain("frame-ancestors 'none'");
 });
 
-test('static assets are served compressed', async ({ request }) => {
-  for (const encoding of ['br', 'gzip']) {
-    const res = await request.get('/pkg/roster.wasm', { headers: { 'accept-encoding': encoding } });
-    expect(res.status()).toBe(200);
-    expect(res.headers()['content-encoding']).toBe(encoding);
+test('assets are precompressed, content-hashed and cached for a year', async ({ request }) => {
+  const html = await (await request.get('/login')).text();
+  const wasm = html.match(/href="(\/pkg\/[^"]+\.wasm)"/)?.[1];
+  const css = html.match(/href="(\/pkg\/[^"]+\.css)"/)?.[1];
+  expect(wasm, 'the page preloads its wasm').toBeTruthy();
+  expect(css, 'the page links its stylesheet').toBeTruthy();
+  for (const asset of [wasm!, css!]) {
+    // A content hash in the name: roster.<hash>.wasm
+    expect(asset).toMatch(/^\/pkg\/roster\.[^./]+\.(wasm|css)$/);
+    for (const encoding of ['br', 'gzip']) {
+      const res = await request.get(asset, { headers: { 'accept-encoding': encoding } });
+      expect(res.status()).toBe(200);
+      expect(res.headers()['content-encoding']).toBe(encoding);
+      expect(res.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+    }
   }
+  const missing = await request.get('/pkg/roster.nothing.wasm');
+  expect(missing.status()).toBe(404);
+  expect(missing.headers()['cache-control']).toBeUndefined();
 });
 
 test('the console shell renders and hydrates', async ({ page }) => {

@@ -147,6 +147,30 @@ test('deactivate with a reason, then undo from the toast', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'Activity' }).getByText('Left the company')).toBeVisible();
 });
 
+test('a dialog opened before its code has loaded fills in and focuses its first field', async ({ page }) => {
+  const [email] = await usersWith(page, '?status=active&sort=email&dir=desc');
+  // Hold back every split chunk (the dialogs' code is one) until the dialog is open.
+  let release: () => void = () => {};
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  let held = 0;
+  await page.route(/\/pkg\/(split_|chunk_)[^/]*\.wasm$/, async (route) => {
+    held += 1;
+    await gate;
+    await route.continue();
+  });
+  await search(page, email);
+  await openMenu(page, email);
+  await page.getByRole('menuitem', { name: 'Deactivate' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Deactivate user' });
+  await expect(dialog).toBeVisible();
+  expect(held).toBeGreaterThan(0);
+  await expect(dialog.getByLabel('Reason (optional)')).toHaveCount(0);
+  release();
+  await expect(dialog.getByLabel('Reason (optional)')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+});
+
 test('reactivate, and delete only once the email is typed', async ({ page }) => {
   const [first, second] = await usersWith(page, '?status=inactive&sort=email&dir=asc');
   await openMenu(page, first);

@@ -2,6 +2,7 @@
 //! configuration and the demo-data seeder.
 #![recursion_limit = "256"]
 
+pub mod assets;
 pub mod config;
 pub mod middleware;
 pub mod seed;
@@ -58,6 +59,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         .site_root(config.site_root.as_str())
         .site_pkg_dir("pkg")
         .site_addr(config.addr)
+        .hash_files(assets::hashed_build())
         .build();
     Ok(AppState {
         leptos_options,
@@ -73,7 +75,7 @@ pub const SHORT_PATHS: [&str; 5] = ["/users", "/roles", "/groups", "/audit", "/p
 /// Every route the router serves besides Leptos's pages and server functions (which the access
 /// matrix test enumerates from Leptos itself). Keep in step with [`router`].
 pub fn plain_routes() -> Vec<&'static str> {
-    let mut r = vec!["/healthz", "/"];
+    let mut r = vec!["/healthz", "/", "/pkg/{file}"];
     r.extend(SHORT_PATHS);
     r
 }
@@ -84,7 +86,11 @@ pub fn router(state: AppState) -> Router {
     let options = state.leptos_options.clone();
     let mut router = Router::new()
         .route("/healthz", get(healthz))
-        .route("/", get(home));
+        .route("/", get(home))
+        .nest_service(
+            "/pkg",
+            assets::service(&options.site_root, options.hash_files),
+        );
     for path in SHORT_PATHS {
         router = router.route(path, get(short_path));
     }

@@ -56,6 +56,8 @@ pub async fn sign_out() -> Result<(), AppError> {
         http::header::SET_COOKIE,
         &auth::session_cookie(&c.state.auth, &c.meta, None),
     );
+    // Without JavaScript the user menu's form posts here: back to the sign-in page.
+    super::ctx::redirect_form_post("/login");
     Ok(())
 }
 

@@ -1,11 +1,13 @@
 //! Presentational components. They get data and callbacks from pages and never fetch.
+mod form;
 mod modal;
 mod row_menu;
 mod shell;
 mod toast;
 mod users_table;
 
-pub use modal::Modal;
+pub use form::{HiddenFields, NoScriptSubmit};
+pub use modal::{focus_first_field, Modal};
 pub use row_menu::{MenuEntry, RowMenu};
 pub use shell::{Header, Sidebar};
 pub use toast::{provide_toaster, use_toaster, ToastKind, Toaster, Toasts};

@@ -2,6 +2,7 @@ use leptos::html;
 use leptos::prelude::*;
 
 const RETURN_FOCUS: &str = "data-return-focus";
+const FIELDS: &str = "input:not([disabled]), select:not([disabled]), textarea:not([disabled])";
 const FOCUSABLE: &str =
     "a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
@@ -29,7 +30,7 @@ pub fn Modal(
             request_animation_frame(move || {
                 if let Some(p) = panel.get_untracked() {
                     let first = p
-                        .query_selector("input:not([disabled]), select:not([disabled]), textarea:not([disabled])")
+                        .query_selector(FIELDS)
                         .ok()
                         .flatten()
                         .or_else(|| p.query_selector(FOCUSABLE).ok().flatten());
@@ -122,4 +123,20 @@ pub fn Modal(
             </div>
         </Show>
     }
+}
+
+/// Focuses the first field of the open dialog on the next frame: for content that arrives after
+/// the dialog opened (a body whose code loads lazily, a form waiting for its data).
+pub fn focus_first_field() {
+    request_animation_frame(|| {
+        use wasm_bindgen::JsCast;
+        if let Some(el) = document()
+            .query_selector(&format!(".modal :is({FIELDS})"))
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = el.focus();
+        }
+    });
 }

@@ -12,6 +12,8 @@ pub fn Header(
     current: Signal<Option<String>>,
     on_project: Callback<String>,
     on_sign_out: Callback<()>,
+    /// Where the sign-out form posts when no script handles it.
+    sign_out_action: &'static str,
     on_shortcuts: Callback<()>,
 ) -> impl IntoView {
     let menu_open = RwSignal::new(false);
@@ -87,32 +89,39 @@ pub fn Header(
                 >
                     <span class="avatar" aria-hidden="true" data-initials=initials></span>
                 </button>
-                <Show when=move || menu_open.get()>
-                    <div class="menu" role="menu" on:keydown=move |ev: leptos::ev::KeyboardEvent| {
+                // Always in the page, so that before hydration (or without JavaScript) focusing
+                // the avatar shows it through CSS and "Sign out" is a plain form post.
+                <div
+                    class="menu"
+                    class:open=move || menu_open.get()
+                    role="menu"
+                    on:keydown=move |ev: leptos::ev::KeyboardEvent| {
                         if ev.key() == "Escape" {
                             menu_open.set(false);
                         }
-                    }>
-                        <div class="menu-header">
-                            <span class="muted small">{strings.signed_in_as}</span>
-                            <strong>{name.clone()}</strong>
-                            <span class="muted small">{email.clone()}</span>
-                            {superadmin.then(|| view! { <span class="badge badge-accent">{strings.superadmin}</span> })}
-                        </div>
-                        <a role="menuitem" class="menu-item" href="/account">{strings.account}</a>
-                        <button
-                            type="button"
-                            role="menuitem"
-                            class="menu-item"
-                            on:click=move |_| {
-                                menu_open.set(false);
-                                on_sign_out.run(());
-                            }
-                        >
+                    }
+                >
+                    <div class="menu-header">
+                        <span class="muted small">{strings.signed_in_as}</span>
+                        <strong>{name.clone()}</strong>
+                        <span class="muted small">{email.clone()}</span>
+                        {superadmin.then(|| view! { <span class="badge badge-accent">{strings.superadmin}</span> })}
+                    </div>
+                    <a role="menuitem" class="menu-item" href="/account">{strings.account}</a>
+                    <form
+                        method="post"
+                        action=sign_out_action
+                        on:submit=move |ev| {
+                            ev.prevent_default();
+                            menu_open.set(false);
+                            on_sign_out.run(());
+                        }
+                    >
+                        <button type="submit" role="menuitem" class="menu-item">
                             {strings.sign_out}
                         </button>
-                    </div>
-                </Show>
+                    </form>
+                </div>
             </div>
         </header>
     }

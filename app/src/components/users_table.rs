@@ -1,7 +1,8 @@
+use super::form::{HiddenFields, NoScriptSubmit};
 use super::row_menu::{MenuEntry, RowMenu};
 use crate::i18n::{fill, Strings};
 use crate::model::time::{format_utc, relative};
-use crate::model::{Language, Status, UserRow, UserSort, PAGE_SIZES};
+use crate::model::{Language, Status, UserQuery, UserRow, UserSort, PAGE_SIZES};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -16,7 +17,8 @@ pub fn status_badge(s: &'static Strings, status: Status) -> impl IntoView {
 }
 
 /// The users table: sortable headers (with `aria-sort`), one row per user with its email
-/// linking to the detail page, a selection checkbox and an actions menu.
+/// linking to the detail page, a selection checkbox and an actions menu. Each sort header is
+/// a small GET form, so sorting works before the wasm loads.
 #[component]
 pub fn UsersTable(
     rows: Vec<UserRow>,
@@ -30,39 +32,57 @@ pub fn UsersTable(
     lang: Language,
     /// When the rows were read, for relative times.
     as_of: i64,
-    sort: UserSort,
-    desc: bool,
+    /// The view shown (its sort marks a header; the rest is kept by the sort forms).
+    view: UserQuery,
     on_sort: Callback<UserSort>,
 ) -> impl IntoView {
     let s = strings;
-    let header = move |key: Option<UserSort>, label: &'static str| match key {
-        Some(k) => {
-            let active = k == sort;
-            let aria = if !active {
-                "none"
-            } else if desc {
-                "descending"
-            } else {
-                "ascending"
-            };
-            let arrow = if !active {
-                ""
-            } else if desc {
-                "↓"
-            } else {
-                "↑"
-            };
-            view! {
+    let (sort, desc) = (view.sort, view.desc);
+    let keep = view.pairs_except(&["sort", "dir", "page"]);
+    let header = {
+        let base = base.clone();
+        move |key: Option<UserSort>, label: &'static str| match key {
+            Some(k) => {
+                let active = k == sort;
+                let next_desc = if active { !desc } else { k.default_desc() };
+                let aria = if !active {
+                    "none"
+                } else if desc {
+                    "descending"
+                } else {
+                    "ascending"
+                };
+                let arrow = if !active {
+                    ""
+                } else if desc {
+                    "↓"
+                } else {
+                    "↑"
+                };
+                view! {
                 <th scope="col" aria-sort=aria>
-                    <button type="button" class="sort-button" on:click=move |_| on_sort.run(k)>
-                        {label}
-                        <span class="sort-arrow" aria-hidden="true">{arrow}</span>
-                    </button>
+                    <form method="get" action=base.clone() class="sort-form">
+                        <HiddenFields fields=keep.clone() />
+                        <input type="hidden" name="sort" value=k.as_str() />
+                        <input type="hidden" name="dir" value=if next_desc { "desc" } else { "asc" } />
+                        <button
+                            type="submit"
+                            class="sort-button"
+                            on:click=move |ev| {
+                                ev.prevent_default();
+                                on_sort.run(k)
+                            }
+                        >
+                            {label}
+                            <span class="sort-arrow" aria-hidden="true">{arrow}</span>
+                        </button>
+                    </form>
                 </th>
             }
             .into_any()
+            }
+            None => view! { <th scope="col">{label}</th> }.into_any(),
         }
-        None => view! { <th scope="col">{label}</th> }.into_any(),
     };
     let time = move |ms: Option<i64>| match ms {
         Some(ms) => {
@@ -165,7 +185,9 @@ pub fn UsersTable(
     }
 }
 
-/// "Page X of Y", Previous / Next, page size and total.
+/// "Page X of Y", Previous / Next, page size and total. A GET form: the buttons submit the page
+/// (and the size) with the rest of the view in hidden fields, so paging works before the wasm
+/// loads; with script they call `on_page` / `on_size` instead.
 #[component]
 pub fn Pager(
     strings: &'static Strings,
@@ -175,6 +197,14 @@ pub fn Pager(
     size: u32,
     on_page: Callback<u32>,
     on_size: Callback<u32>,
+    /// The page's URL the form submits to.
+    action: String,
+    /// The query parameter that holds the page number.
+    #[prop(default = "page")]
+    param: &'static str,
+    /// The rest of the view, kept across pages.
+    #[prop(default = vec![])]
+    hidden: Vec<(&'static str, String)>,
     /// Whether to offer page sizes and show the users total (the users table does).
     #[prop(default = true)]
     sizes: bool,
@@ -188,13 +218,20 @@ pub fn Pager(
     } else {
         s.users_word
     };
+    let go = move |to: u32| {
+        move |ev: leptos::ev::MouseEvent| {
+            ev.prevent_default();
+            on_page.run(to)
+        }
+    };
     view! {
-        <div class="pager">
+        <form class="pager" method="get" action=action>
+            <HiddenFields fields=hidden />
             {sizes.then(|| view! { <span class="muted">{format!("{total}{} {noun}", if more { "+" } else { "" })}</span> })}
             <div class="pager-spacer"></div>
             {sizes.then(|| view! {
                 <label for="page-size" class="muted">{s.rows_per_page}</label>
-                <select id="page-size" on:change=move |ev| {
+                <select id="page-size" name="size" on:change=move |ev| {
                     if let Ok(n) = event_target_value(&ev).parse() {
                         on_size.run(n)
                     }
@@ -204,14 +241,29 @@ pub fn Pager(
                         .map(|n| view! { <option value=n.to_string() selected=*n == size>{n.to_string()}</option> })
                         .collect_view()}
                 </select>
+                <NoScriptSubmit label=s.apply />
             })}
             <span class="pager-position">{format!("{} {page} {} {pages}{}", s.page_word, s.of_word, if more { "+" } else { "" })}</span>
-            <button type="button" class="button" disabled={page <= 1} on:click=move |_| on_page.run(page - 1)>
+            <button
+                type="submit"
+                class="button"
+                name=param
+                value=page.saturating_sub(1).max(1).to_string()
+                disabled={page <= 1}
+                on:click=go(page.saturating_sub(1).max(1))
+            >
                 {s.previous}
             </button>
-            <button type="button" class="button" disabled={page >= pages && !more} on:click=move |_| on_page.run(page + 1)>
+            <button
+                type="submit"
+                class="button"
+                name=param
+                value=(page + 1).to_string()
+                disabled={page >= pages && !more}
+                on:click=go(page + 1)
+            >
                 {s.next}
             </button>
-        </div>
+        </form>
     }
 }

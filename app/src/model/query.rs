@@ -116,11 +116,11 @@ impl UserQuery {
         }
     }
 
-    /// The URL query string (without `?`) that `from_pairs` reads back; defaults are left out
-    /// so links stay short.
-    pub fn to_query_string(&self) -> String {
+    /// The view as URL query pairs that `from_pairs` reads back; defaults are left out so links
+    /// stay short. Also the hidden fields of the page's plain GET forms.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
         let d = UserQuery::default();
-        let mut parts: Vec<(&str, String)> = Vec::new();
+        let mut parts: Vec<(&'static str, String)> = Vec::new();
         if !self.q.is_empty() {
             parts.push(("q", self.q.clone()));
         }
@@ -144,6 +144,18 @@ impl UserQuery {
             parts.push(("size", self.size.to_string()));
         }
         parts
+    }
+
+    /// [`UserQuery::pairs`] without the named keys: the fields a form keeps while it sets those.
+    pub fn pairs_except(&self, keys: &[&str]) -> Vec<(&'static str, String)> {
+        let mut p = self.pairs();
+        p.retain(|(k, _)| !keys.contains(k));
+        p
+    }
+
+    /// The URL query string (without `?`) that `from_pairs` reads back.
+    pub fn to_query_string(&self) -> String {
+        self.pairs()
             .into_iter()
             .map(|(k, v)| format!("{k}={}", super::encode_query_value(&v).replace('/', "%2F")))
             .collect::<Vec<_>>()

@@ -4,6 +4,7 @@ use crate::components::{Header, Modal, Sidebar};
 use crate::i18n::{strings, Strings};
 use crate::model::Viewer;
 use leptos::prelude::*;
+use leptos_meta::Html;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
@@ -109,6 +110,7 @@ fn Frame(viewer: Viewer) -> impl IntoView {
             current=project
             on_project=on_project
             on_sign_out=on_sign_out
+            sign_out_action={<SignOut as leptos::server_fn::ServerFn>::PATH}
             on_shortcuts=Callback::new(move |_| shortcuts.set(true))
         />
     }
@@ -139,6 +141,8 @@ fn Frame(viewer: Viewer) -> impl IntoView {
     .into_any();
 
     view! {
+        // The server knows the person's language and theme: the first paint has both.
+        <Html attr:lang=viewer.language.as_str() attr:data-theme=theme />
         <div class="app" data-theme=theme>
             <a class="skip-link" href="#content">{s.skip_to_content}</a>
             {header}

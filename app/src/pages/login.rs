@@ -1,7 +1,7 @@
 use crate::api::{ResetPassword, SignIn};
 use crate::i18n::EN;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Html, Title};
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -70,6 +70,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     view! {
         <div class="auth-page">
             <div class="auth-card">
+                <AuthBrand />
                 <h1>"Forgot your password?"</h1>
                 <p class="muted">
                     "Self-service password reset by email is not available yet. Ask an administrator of your project to reset your access."
@@ -143,10 +144,12 @@ pub fn ResetPasswordPage() -> impl IntoView {
     }
 }
 
-/// The product mark at the top of the sign-in and password pages.
+/// The product mark at the top of the sign-in and password pages (which are in English until
+/// the person is known).
 #[component]
-fn AuthBrand() -> impl IntoView {
+pub(crate) fn AuthBrand() -> impl IntoView {
     view! {
+        <Html attr:lang="en" />
         <div class="brand auth-brand">
             <span class="brand-mark" aria-hidden="true">"R"</span>
             <span class="brand-name">"Roster"</span>

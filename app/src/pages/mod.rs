@@ -1,5 +1,10 @@
 //! Pages and the app's routes. The current project is part of every console URL:
 //! `/p/{slug}/users`, `/p/{slug}/roles`, …; `/users` and friends redirect there (server side).
+//!
+//! Every route renders in place on the server (`SsrMode::Async`): the response is the whole
+//! page with its data, readable before (or without) any script. Only the users list is in the
+//! first wasm chunk; every other page is a lazy route whose code loads when it is first visited
+//! (`cargo leptos build --split`).
 mod console;
 mod login;
 mod sections;
@@ -11,9 +16,9 @@ use crate::api::get_viewer;
 use crate::components::{provide_toaster, Toasts};
 use crate::model::{AppError, Viewer};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute, SsrMode};
 
 /// Whether keyboard focus is in a text field or select (where shortcut keys are typing).
 pub(crate) fn typing_in_a_field() -> bool {
@@ -31,12 +36,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     set_csp();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
                 <link rel="icon" href="data:," />
+                <HashedStylesheet id="leptos" options=options.clone() />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -61,29 +67,61 @@ pub fn App() -> impl IntoView {
         }
     });
 
+    // Async on every route: the server waits for the page's data and sends it in place, never
+    // a "Loading…" placeholder swapped in by script (the data is fast; waiting once costs less).
     view! {
-        <Stylesheet id="leptos" href="/pkg/roster.css" />
         <Title text="Roster" />
         <Router>
             <Routes fallback=|| view! { <sections::NotFound /> }>
-                <Route path=path!("/login") view=login::LoginPage />
-                <Route path=path!("/forgot-password") view=login::ForgotPasswordPage />
-                <Route path=path!("/reset-password") view=login::ResetPasswordPage />
-                <ParentRoute path=path!("/p/:project") view=console::Console>
-                    <Route path=path!("users") view=users::UsersPage />
-                    <Route path=path!("users/:id") view=user_detail::UserDetailPage />
-                    <Route path=path!("roles") view=sections::RolesPage />
-                    <Route path=path!("groups") view=sections::GroupsPage />
-                    <Route path=path!("audit") view=sections::AuditPage />
-                    <Route path=path!("projects") view=sections::ProjectsPage />
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                <ParentRoute path=path!("/p/:project") view=console::Console ssr=SsrMode::Async>
+                    <Route path=path!("users") view=users::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("users/:id") view={Lazy::<UserDetailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("projects") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
-                <ParentRoute path=path!("/account") view=console::Console>
-                    <Route path=path!("") view=sections::AccountPage />
+                <ParentRoute path=path!("/account") view=console::Console ssr=SsrMode::Async>
+                    <Route path=path!("") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
         <Toasts />
     }
+}
+
+/// A page whose code is split out of the first wasm chunk and loaded on its first visit. The
+/// page creates its own resources, so the route carries no data.
+macro_rules! lazy_page {
+    ($($route:ident => $page:path),* $(,)?) => {$(
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    LoginRoute => login::LoginPage,
+    ForgotPasswordRoute => login::ForgotPasswordPage,
+    ResetPasswordRoute => login::ResetPasswordPage,
+    UserDetailRoute => user_detail::UserDetailPage,
+    RolesRoute => sections::RolesPage,
+    GroupsRoute => sections::GroupsPage,
+    AuditRoute => sections::AuditPage,
+    ProjectsRoute => sections::ProjectsPage,
+    AccountRoute => sections::AccountPage,
 }
 
 /// The page's Content-Security-Policy: scripts only from this origin or with this response's

@@ -126,6 +126,7 @@ pub fn NotFound() -> impl IntoView {
     }
     view! {
         <Title text="Not found · Roster" />
+        <leptos_meta::Html attr:lang="en" />
         <div class="auth-page">
             <div class="auth-card">
                 <h1>{EN.not_found}</h1>

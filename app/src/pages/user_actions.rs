@@ -5,7 +5,7 @@ use crate::api::{
     deactivate_user, delete_user, get_user, project_directory, reactivate_user,
     revoke_user_sessions, send_password_reset, update_user,
 };
-use crate::components::{use_toaster, MenuEntry, Modal};
+use crate::components::{focus_first_field, use_toaster, MenuEntry, Modal};
 use crate::i18n::{fill, Strings};
 use crate::model::{AppError, Directory, Guard, Permission, Status, UserDetail, UserEdit, Viewer};
 use leptos::prelude::*;
@@ -248,7 +248,9 @@ impl Actions {
     }
 }
 
-/// The dialogs of [`Dialog`]; at most one is open.
+/// The dialogs of [`Dialog`]; at most one is open. Their bodies (forms, checks and the server
+/// calls they make) are a separate wasm chunk: no dialog is open on a page's first paint, so
+/// the page becomes interactive without them and fetches them right after.
 #[component]
 pub fn UserDialogs(actions: Actions) -> impl IntoView {
     let dialog = actions.dialog;
@@ -261,26 +263,65 @@ pub fn UserDialogs(actions: Actions) -> impl IntoView {
         None => String::new(),
     });
     let open = Signal::derive(move || dialog.get().is_some());
+    // Effects run only in the browser, once the page is interactive: fetch the dialogs' chunk
+    // then (in a task of its own, after hydration's work), so opening one does not wait for it.
+    Effect::new(move |_| {
+        set_timeout(
+            || {
+                let _ = lazy_preload!(dialog_body);
+            },
+            std::time::Duration::ZERO,
+        );
+    });
     view! {
         <Modal open=open title=title on_close=close close_label=s.close>
             {
                 let actions = actions.clone();
-                move || match dialog.get() {
-                    Some(Dialog::Edit { id, .. }) => {
-                        view! { <EditDialog actions=actions.clone() id=id /> }.into_any()
-                    }
-                    Some(Dialog::Deactivate { id, email }) => {
-                        view! { <DeactivateDialog actions=actions.clone() id=id email=email /> }
-                            .into_any()
-                    }
-                    Some(Dialog::Delete { id, email }) => {
-                        view! { <DeleteDialog actions=actions.clone() id=id email=email /> }
-                            .into_any()
-                    }
-                    None => ().into_any(),
+                move || {
+                    dialog.get().map(|d| {
+                        let actions = actions.clone();
+                        view! {
+                            <Suspense fallback=|| ()>
+                                {move || {
+                                    let body = dialog_body(actions.clone(), d.clone());
+                                    // If its code was still loading, the dialog opened empty.
+                                    Suspend::new(sendable(async move {
+                                        let view = body.await;
+                                        focus_first_field();
+                                        view
+                                    }))
+                                }}
+                            </Suspense>
+                        }
+                    })
                 }
             }
         </Modal>
+    }
+}
+
+/// A split function's future is not `Send` in the browser (it waits on a JS promise), which has
+/// one thread anyway; on the server it is a plain future.
+#[cfg(feature = "hydrate")]
+fn sendable<F: std::future::Future>(f: F) -> send_wrapper::SendWrapper<F> {
+    send_wrapper::SendWrapper::new(f)
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn sendable<F: std::future::Future + Send>(f: F) -> F {
+    f
+}
+
+#[lazy]
+fn dialog_body(actions: Actions, dialog: Dialog) -> AnyView {
+    match dialog {
+        Dialog::Edit { id, .. } => view! { <EditDialog actions=actions id=id /> }.into_any(),
+        Dialog::Deactivate { id, email } => {
+            view! { <DeactivateDialog actions=actions id=id email=email /> }.into_any()
+        }
+        Dialog::Delete { id, email } => {
+            view! { <DeleteDialog actions=actions id=id email=email /> }.into_any()
+        }
     }
 }
 
@@ -363,17 +404,7 @@ fn EditForm(actions: Actions, user: UserDetail, dir: Directory) -> impl IntoView
     let busy = RwSignal::new(false);
     let toaster = use_toaster();
     // The form arrives after the dialog opened: focus its first field then.
-    Effect::new(move |_| {
-        request_animation_frame(|| {
-            use wasm_bindgen::JsCast;
-            if let Some(el) = document()
-                .get_element_by_id("edit-first_name")
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
-                let _ = el.focus();
-            }
-        })
-    });
+    Effect::new(move |_| focus_first_field());
 
     let submit = {
         let actions = actions.clone();

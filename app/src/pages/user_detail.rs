@@ -93,7 +93,16 @@ pub fn UserDetailPage() -> impl IntoView {
             <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
                 {move || Suspend::new(async move {
                     match activity.await {
-                        Ok(page) => view! { <Activity s=s lang=lang page=page on_page=on_activity_page /> }.into_any(),
+                        Ok(page) => view! {
+                            <Activity
+                                s=s
+                                lang=lang
+                                page=page
+                                on_page=on_activity_page
+                                action=format!("/p/{}/users/{}", slug.get_untracked(), id.get_untracked())
+                            />
+                        }
+                        .into_any(),
                         Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
                     }
                 })}
@@ -365,6 +374,8 @@ fn Activity(
     lang: Language,
     page: Page<ActivityItem>,
     on_page: Callback<u32>,
+    /// This page's URL, for the pager's form.
+    action: String,
 ) -> impl IntoView {
     if page.items.is_empty() && page.page <= 1 {
         return view! { <p class="muted">{s.no_activity}</p> }.into_any();
@@ -412,6 +423,8 @@ fn Activity(
             on_page=on_page
             on_size=Callback::new(|_| {})
             sizes=false
+            action=action
+            param="activity"
         />
     }
     .into_any()

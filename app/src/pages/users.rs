@@ -3,7 +3,7 @@
 //! be bookmarked, shared and reloaded.
 use super::user_actions::{Actions, Can, UserDialogs};
 use crate::api::{bulk_users, list_users, project_directory};
-use crate::components::{use_toaster, Pager, UsersTable};
+use crate::components::{use_toaster, HiddenFields, NoScriptSubmit, Pager, UsersTable};
 use crate::i18n::{fill, Strings, EN};
 use crate::model::{BulkAction, BulkSummary, Guard, Status, UserQuery, UserRow, UserSort, Viewer};
 use leptos::prelude::*;
@@ -14,6 +14,8 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 const SEARCH_ID: &str = "user-search";
+/// The form "Clear filters" submits without script: the view's sort and size, nothing else.
+const CLEAR_FORM_ID: &str = "users-clear";
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
@@ -222,17 +224,46 @@ pub fn UsersPage() -> impl IntoView {
             false,
         )
     });
-    let clear = move |_| update(&|q| *q = q.cleared(), false);
+    let clear = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        update(&|q| *q = q.cleared(), false)
+    };
+    // Enter in the search box: apply it at once rather than after the debounce.
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        typed.update_value(|v| *v += 1);
+        if let Some(input) = document()
+            .get_element_by_id(SEARCH_ID)
+            .and_then(|el| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlInputElement>(el).ok())
+        {
+            let value = input.value();
+            update(
+                &|q| {
+                    q.q = value.trim().to_string();
+                    q.page = 1;
+                },
+                false,
+            );
+        }
+    };
+    // What the toolbar's form keeps of the view when it is submitted without script, and what
+    // "Clear filters" keeps.
+    let base = move || format!("/p/{}/users", slug.get_untracked());
+    let kept =
+        view_state.with_untracked(|q| q.pairs_except(&["q", "status", "role", "group", "page"]));
+    let cleared = view_state.with_untracked(|q| q.cleared().pairs());
 
     let status_option = move |value: &'static str, label: &'static str| {
         let selected = move || view_state.get().status.map(|s| s.as_str()).unwrap_or("") == value;
         view! { <option value=value selected=selected>{label}</option> }
     };
     let toolbar = view! {
-        <div class="toolbar" role="search">
+        <form class="toolbar" role="search" method="get" action=base() on:submit=on_submit>
+            <HiddenFields fields=kept />
             <label for=SEARCH_ID class="visually-hidden">{s.search_users}</label>
             <input
                 id=SEARCH_ID
+                name="q"
                 type="search"
                 class="search"
                 placeholder=format!("{}…", s.search_users)
@@ -241,7 +272,7 @@ pub fn UsersPage() -> impl IntoView {
                 on:input=on_search
             />
             <label for="filter-status" class="visually-hidden">{s.status}</label>
-            <select id="filter-status" on:change=on_status>
+            <select id="filter-status" name="status" on:change=on_status>
                 {status_option("", s.all_statuses)}
                 {status_option("invited", s.invited)}
                 {status_option("active", s.active)}
@@ -273,12 +304,12 @@ pub fn UsersPage() -> impl IntoView {
                     let group_options = options(dir.groups, |q| q.group.as_ref());
                     view! {
                         <label for="filter-role" class="visually-hidden">{s.role}</label>
-                        <select id="filter-role" on:change=on_role>
+                        <select id="filter-role" name="role" on:change=on_role>
                             <option value="" selected=move || view_state.get().role.is_none()>{s.all_roles}</option>
                             {role_options}
                         </select>
                         <label for="filter-group" class="visually-hidden">{s.group}</label>
-                        <select id="filter-group" on:change=on_group>
+                        <select id="filter-group" name="group" on:change=on_group>
                             <option value="" selected=move || view_state.get().group.is_none()>{s.all_groups}</option>
                             {group_options}
                         </select>
@@ -286,10 +317,20 @@ pub fn UsersPage() -> impl IntoView {
                     .into_any()
                 })}
             </Transition>
-            <button type="button" class="button" on:click=clear disabled=move || !view_state.get().has_filters()>
+            <NoScriptSubmit label=s.apply />
+            <button
+                type="submit"
+                form=CLEAR_FORM_ID
+                class="button"
+                on:click=clear
+                disabled=move || !view_state.get().has_filters()
+            >
                 {s.clear_filters}
             </button>
-        </div>
+        </form>
+        <form id=CLEAR_FORM_ID method="get" action=base() hidden=true>
+            <HiddenFields fields=cleared />
+        </form>
     }
     .into_any();
 
@@ -315,8 +356,7 @@ pub fn UsersPage() -> impl IntoView {
                                     strings=s
                                     lang=lang
                                     as_of=page.as_of
-                                    sort=q.sort
-                                    desc=q.desc
+                                    view=q.clone()
                                     on_sort=on_sort
                                 />
                             </div>
@@ -329,6 +369,8 @@ pub fn UsersPage() -> impl IntoView {
                                 more=page.more
                                 on_page=on_page
                                 on_size=on_size
+                                action=format!("/p/{}/users", slug.get_untracked())
+                                hidden=q.pairs_except(&["page", "size"])
                             />
                         }
                         .into_any()
