@@ -35,7 +35,8 @@ test('assets are precompressed, content-hashed and cached for a year', async ({ 
   }
   const missing = await request.get('/pkg/roster.nothing.wasm');
   expect(missing.status()).toBe(404);
-  expect(missing.headers()['cache-control']).toBeUndefined();
+  // A missing file is never cached (pages and answers are never stored at all).
+  expect(missing.headers()['cache-control']).toBe('no-store');
 });
 
 test('the console shell renders and hydrates', async ({ page }) => {

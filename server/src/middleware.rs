@@ -36,6 +36,8 @@ pub async fn request_context(
         peer
     }
     .unwrap_or_else(|| "unknown".to_string());
+    // A forwarded address is client-written text: it keys throttles and lands in the audit log.
+    let ip: String = ip.chars().take(app::server::audit::MAX_IP).collect();
     let https = req.uri().scheme_str() == Some("https")
         || (state.auth.trust_proxy && forwarded("x-forwarded-proto").as_deref() == Some("https"));
     let meta = RequestMeta {
@@ -63,9 +65,18 @@ pub async fn request_context(
         },
         _ => None,
     };
+    let https = meta.https;
     req.extensions_mut().insert(meta);
     req.extensions_mut().insert(Auth(principal));
-    next.run(req).await
+    let mut res = next.run(req).await;
+    if https {
+        // Browsers that reached Roster over https keep to it for two years.
+        res.headers_mut().insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=63072000; includeSubDomains"),
+        );
+    }
+    res
 }
 
 fn is_state_changing(m: &Method) -> bool {
@@ -102,7 +113,8 @@ pub async fn require_sign_in(req: Request, next: Next) -> Response {
         .strip_prefix("/p/")
         .map(|rest| rest.split('/').next().unwrap_or("").to_string());
     let console = project.is_some() || path == "/account" || path.starts_with("/account/");
-    if !console || req.method() != Method::GET {
+    // HEAD renders the same page as GET (without its body): it gets the same guard.
+    if !console || !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;
     }
     let auth = req.extensions().get::<Auth>().cloned().unwrap_or_default();
@@ -185,10 +197,14 @@ pub fn error_response(e: &AppError) -> Response {
 }
 
 /// Headers every response carries. Pages set their own nonce-based CSP; anything else gets a
-/// policy that allows nothing to run.
+/// policy that allows nothing to run. Nothing but the content-hashed assets (which set their
+/// own caching) may be stored by a browser or proxy: pages and API answers hold people's data.
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -451,3 +451,132 @@ app_test!(
         app
     }
 );
+
+app_test!(
+    oversized_sign_in_input_is_refused_before_anything_is_written,
+    |app: TestApp| async move {
+        let events = "SELECT COUNT(*) FROM audit_events";
+        let before = app.count(events).await;
+        let c = app.client();
+        // 2 MB: refused (by the body limit or the check), never stored.
+        let huge = format!("{}@example.com", "a".repeat(2 * 1024 * 1024));
+        let res = app.sign_in(&c, &huge, PASSWORD).await;
+        assert!(
+            res.status().is_client_error(),
+            "2 MB email: {}",
+            res.status()
+        );
+        // Just past RFC 5321's 254 characters, and a password past any policy.
+        let long = format!("{}@example.com", "b".repeat(300));
+        assert_eq!(app.sign_in(&c, &long, PASSWORD).await.status(), 422);
+        let password = "p".repeat(5_000);
+        assert_eq!(app.sign_in(&c, ADMIN_EMAIL, &password).await.status(), 422);
+        assert_eq!(
+            app.count(events).await,
+            before,
+            "no event for refused input"
+        );
+
+        // A failed attempt with a huge user agent and a long (malformed) email: the event's
+        // fields stay within their bounds.
+        let agent = "U".repeat(10_000);
+        let email = "c".repeat(250);
+        let res = app
+            .sign_in_with_header(&c, ("user-agent", &agent), &email, "wrong password!")
+            .await;
+        assert_eq!(res.status(), 401);
+        assert_eq!(app.count(events).await, before + 1);
+        let longest =
+            |col: &str| format!("SELECT COALESCE(MAX(LENGTH({col})), 0) FROM audit_events");
+        assert!(app.count(&longest("user_agent")).await <= 512);
+        assert!(app.count(&longest("actor_email")).await <= 254);
+        assert!(app.count(&longest("target_email")).await <= 254);
+        assert!(app.count(&longest("ip")).await <= 64);
+        app
+    }
+);
+
+app_test!(
+    pages_and_api_answers_are_never_cached_and_head_is_guarded_like_get,
+    |app: TestApp| async move {
+        let anon = app.client();
+        let res = anon.head(app.url("/p/default/users")).send().await.unwrap();
+        assert_eq!(res.status(), 303, "anonymous HEAD goes to sign-in like GET");
+        app.user("end@roster.test", "default", "end_user").await;
+        let end = app.signed_in("end@roster.test").await;
+        let res = end.head(app.url("/p/default/users")).send().await.unwrap();
+        assert_eq!(
+            res.status(),
+            403,
+            "HEAD of a project page without a permission there"
+        );
+
+        let c = app.signed_in(ADMIN_EMAIL).await;
+        for path in ["/p/default/users", "/api/viewer", "/login", "/healthz"] {
+            let res = c.get(app.url(path)).send().await.unwrap();
+            assert_eq!(
+                res.headers()
+                    .get("cache-control")
+                    .map(|v| v.to_str().unwrap()),
+                Some("no-store"),
+                "{path}"
+            );
+        }
+        let res = c.get(app.url("/login")).send().await.unwrap();
+        let csp = res.headers()["content-security-policy"].to_str().unwrap();
+        assert!(
+            !csp.contains("ws:"),
+            "no dev reload socket in the CSP: {csp}"
+        );
+        // Plain http (and a proxy header from an untrusted client): no HSTS.
+        let res = c
+            .get(app.url("/login"))
+            .header("x-forwarded-proto", "https")
+            .send()
+            .await
+            .unwrap();
+        assert!(res.headers().get("strict-transport-security").is_none());
+        app
+    }
+);
+
+backend_test!(
+    https_through_a_trusted_proxy_gets_hsts_and_a_bounded_client_address,
+    |backend| async move {
+        let app = TestApp::spawn_with(backend, |a| a.trust_proxy = true).await;
+        let c = app.client();
+        let res = c
+            .get(app.url("/login"))
+            .header("x-forwarded-proto", "https")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            res.headers()["strict-transport-security"],
+            "max-age=63072000; includeSubDomains"
+        );
+        let forwarded = "9".repeat(5_000);
+        let res = app
+            .sign_in_with_header(
+                &c,
+                ("x-forwarded-for", &forwarded),
+                "nobody@roster.test",
+                "wrong password!",
+            )
+            .await;
+        assert_eq!(res.status(), 401);
+        assert!(
+            app.count("SELECT COALESCE(MAX(LENGTH(ip)), 0) FROM audit_events")
+                .await
+                <= 64
+        );
+        assert!(
+            app.count(
+                "SELECT COALESCE(MAX(LENGTH(key)), 0) FROM sign_in_throttle WHERE key LIKE 'ip:%'"
+            )
+            .await
+                <= 3 + 64
+        );
+        app.stop().await;
+    }
+);

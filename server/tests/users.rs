@@ -108,3 +108,71 @@ app_test!(
         app
     }
 );
+
+app_test!(
+    list_requests_outside_the_bounds_are_answered_within_them,
+    |app: TestApp| async move {
+        // The lowest console role that may list users.
+        app.user("dev@acme.test", "default", "developer").await;
+        let c = app.signed_in("dev@acme.test").await;
+        let search = "x".repeat(10_000);
+        let res = c
+            .get(app.url(&format!(
+                "/api/users?project=default&query[size]=4000000&query[page]=4294967295&query[q]={search}"
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let page: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(page["size"], 100, "the largest allowed size");
+        assert_eq!(
+            page["page"],
+            app::model::max_page(100),
+            "no deeper than the bound"
+        );
+        assert_eq!(page["items"], serde_json::json!([]));
+
+        let res = c
+            .get(app.url("/api/users?project=default&query[size]=4000000&query[page]=1"))
+            .send()
+            .await
+            .unwrap();
+        let page: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(page["size"], 100);
+        assert!(page["items"].as_array().unwrap().len() <= 100);
+
+        let admin = app.signed_in(ADMIN_EMAIL).await;
+        let id = app
+            .count("SELECT id FROM users WHERE email = 'dev@acme.test'")
+            .await;
+        let res = admin
+            .get(app.url(&format!(
+                "/api/user_activity?project=default&id={id}&page=4294967295"
+            )))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200);
+        let page: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(page["page"], app::model::max_page(20));
+
+        // An edit naming more groups than any membership may have is refused whole.
+        let groups: Vec<String> = (0..101).map(|i| format!("g{i}")).collect();
+        let edit = serde_json::json!({
+            "first_name": "Dev", "last_name": "Eloper", "email": "dev@acme.test", "phone": "",
+            "metadata": "{}", "role": "developer", "groups": groups
+        });
+        let res = app
+            .call_json(
+                &admin,
+                "update_user",
+                &serde_json::json!({"project": "default", "id": id, "edit": edit}),
+            )
+            .await;
+        assert_eq!(res.status(), 422);
+        let message = common::error_message(res).await;
+        assert!(message.contains("at most 100 groups"), "{message}");
+        app
+    }
+);

@@ -97,6 +97,8 @@ pub struct UserEdit {
 }
 
 pub const MAX_NAME: usize = 100;
+/// The most groups one membership may name in an edit.
+pub const MAX_GROUPS: usize = 100;
 pub const MAX_PHONE: usize = 32;
 pub const MAX_METADATA: usize = 16 * 1024;
 pub const MAX_REASON: usize = 500;
@@ -147,6 +149,20 @@ impl UserEdit {
             Some(phone.to_string())
         };
         let metadata = parse_metadata(&self.metadata)?;
+        if self.groups.len() > MAX_GROUPS
+            || self.groups.iter().any(|g| g.chars().count() > MAX_NAME)
+        {
+            return Err(AppError::validation(
+                "groups",
+                format!("Choose at most {MAX_GROUPS} groups."),
+            ));
+        }
+        if self.role.chars().count() > MAX_NAME {
+            return Err(AppError::validation(
+                "role",
+                "Choose one of the project's roles.",
+            ));
+        }
         Ok(CheckedEdit {
             first_name,
             last_name,

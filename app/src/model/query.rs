@@ -5,6 +5,17 @@ use serde::{Deserialize, Serialize};
 
 pub const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
+/// The longest search a list takes; longer input is cut to it.
+pub const MAX_SEARCH: usize = 100;
+/// The longest role or group name a filter takes.
+pub const MAX_FILTER_NAME: usize = 100;
+/// How deep any list reads: a page past this many rows is answered as this last reachable one.
+pub const MAX_OFFSET: u64 = 10_000_000;
+
+/// The deepest page of `size` rows a list serves.
+pub fn max_page(size: u32) -> u32 {
+    (MAX_OFFSET / size.max(1) as u64) as u32 + 1
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -100,9 +111,7 @@ impl UserQuery {
             .filter(|n| PAGE_SIZES.contains(n))
             .unwrap_or(d.size);
         UserQuery {
-            q: get("q")
-                .map(|q| q.trim().chars().take(100).collect())
-                .unwrap_or_default(),
+            q: get("q").unwrap_or_default(),
             status: get("status").and_then(|s| s.parse().ok()),
             role: get("role").filter(|r| !r.is_empty()),
             group: get("group").filter(|g| !g.is_empty()),
@@ -112,6 +121,26 @@ impl UserQuery {
                 .and_then(|p| p.parse().ok())
                 .filter(|p| *p >= 1)
                 .unwrap_or(1),
+            size,
+        }
+        .bounded()
+    }
+
+    /// The same view within the bounds every list enforces on the server, whatever a client
+    /// sent: a page size from 1 to the largest the page offers, a page no deeper than
+    /// [`MAX_OFFSET`] rows, a search of at most [`MAX_SEARCH`] characters and filter names of at
+    /// most [`MAX_FILTER_NAME`].
+    pub fn bounded(&self) -> UserQuery {
+        let size = self.size.clamp(1, PAGE_SIZES[PAGE_SIZES.len() - 1]);
+        let cut = |v: &str, n: usize| v.chars().take(n).collect::<String>();
+        UserQuery {
+            q: cut(self.q.trim(), MAX_SEARCH).trim().to_string(),
+            status: self.status,
+            role: self.role.as_deref().map(|r| cut(r, MAX_FILTER_NAME)),
+            group: self.group.as_deref().map(|g| cut(g, MAX_FILTER_NAME)),
+            sort: self.sort,
+            desc: self.desc,
+            page: self.page.clamp(1, max_page(size)),
             size,
         }
     }
@@ -273,6 +302,51 @@ mod tests {
         let q = parse("status=zombie&sort=shoe&page=-2&size=7&dir=sideways");
         assert_eq!(q, UserQuery::default());
         assert!(!parse("sort=email").desc && parse("sort=last_sign_in").desc);
+    }
+
+    #[test]
+    fn any_view_a_client_sends_is_bounded() {
+        let wild = UserQuery {
+            q: "x".repeat(10_000),
+            role: Some("r".repeat(500)),
+            group: Some("g".repeat(500)),
+            page: u32::MAX,
+            size: 4_000_000,
+            ..UserQuery::default()
+        }
+        .bounded();
+        assert_eq!(wild.size, 100);
+        assert_eq!(wild.q.chars().count(), MAX_SEARCH);
+        assert_eq!(wild.role.as_deref().map(str::len), Some(MAX_FILTER_NAME));
+        assert_eq!(wild.group.as_deref().map(str::len), Some(MAX_FILTER_NAME));
+        assert_eq!(wild.page, max_page(100));
+        assert!(wild.offset() <= MAX_OFFSET);
+        let odd = |size, page| {
+            UserQuery {
+                size,
+                page,
+                ..UserQuery::default()
+            }
+            .bounded()
+        };
+        assert_eq!((odd(0, 0).size, odd(0, 0).page), (1, 1));
+        assert_eq!(odd(35, 2).size, 35);
+        assert_eq!(
+            odd(50, 7),
+            UserQuery {
+                size: 50,
+                page: 7,
+                ..UserQuery::default()
+            }
+        );
+        // The URL parser gives the same bounds.
+        assert_eq!(
+            parse(&format!("q={}&page=99999999", "y".repeat(300)))
+                .q
+                .len(),
+            MAX_SEARCH
+        );
+        assert_eq!(parse("page=99999999").page, max_page(DEFAULT_PAGE_SIZE));
     }
 
     #[test]

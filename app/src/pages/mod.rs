@@ -135,9 +135,15 @@ fn set_csp() {
         Some(n) => format!("'self' 'nonce-{n}' 'wasm-unsafe-eval'"),
         None => "'self' 'wasm-unsafe-eval'".to_string(),
     };
+    // `cargo leptos watch` (LEPTOS_WATCH) reloads pages over a websocket; nothing else may.
+    let reload = if std::env::var_os("LEPTOS_WATCH").is_some() {
+        " ws://127.0.0.1:3001 ws://localhost:3001"
+    } else {
+        ""
+    };
     let csp = format!(
         "default-src 'self'; script-src {script}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
-         connect-src 'self' ws://127.0.0.1:3001 ws://localhost:3001; object-src 'none'; base-uri 'none'; \
+         connect-src 'self'{reload}; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     );
     if let Ok(v) = http::HeaderValue::from_str(&csp) {

@@ -998,7 +998,8 @@ pub async fn activity(
     user_id: i64,
     page: u32,
 ) -> Result<Page<ActivityItem>, AppError> {
-    let page = page.max(1);
+    // The page number comes from the URL: no deeper than any list reads.
+    let page = page.clamp(1, crate::model::max_page(ACTIVITY_PAGE));
     let member: Option<i64> = sqlx::query_scalar(
         "SELECT user_id FROM memberships WHERE project_id = $1 AND user_id = $2",
     )

@@ -1,5 +1,6 @@
 //! The audit trail: one function writes an event inside the caller's transaction, so an event
 //! exists if and only if the change it describes was committed.
+use super::util::truncate;
 use crate::model::AppError;
 use sqlx::{Any, Transaction};
 
@@ -58,6 +59,23 @@ impl<'a> Event<'a> {
     }
 }
 
+/// Bounds of each text field of an event: the log is append-only, so no request may make a
+/// row larger than these (emails per RFC 5321, an IPv6 address with zone, a user agent, details).
+pub const MAX_EMAIL: usize = 254;
+pub const MAX_IP: usize = 64;
+pub const MAX_USER_AGENT: usize = 512;
+pub const MAX_DETAILS: usize = 4096;
+
+/// Details past [`MAX_DETAILS`] bytes are replaced by a note of their size.
+fn bounded_details(details: &serde_json::Value) -> String {
+    let text = details.to_string();
+    if text.len() <= MAX_DETAILS {
+        text
+    } else {
+        serde_json::json!({ "truncated": true, "bytes": text.len() }).to_string()
+    }
+}
+
 pub async fn record(
     tx: &mut Transaction<'_, Any>,
     actor: &Actor,
@@ -69,14 +87,14 @@ pub async fn record(
     )
     .bind(super::util::now_ms())
     .bind(actor.user_id)
-    .bind(actor.email.as_deref())
+    .bind(actor.email.as_deref().map(|e| truncate(e, MAX_EMAIL)))
     .bind(event.action)
     .bind(event.target_user_id)
-    .bind(event.target_email)
+    .bind(event.target_email.map(|e| truncate(e, MAX_EMAIL)))
     .bind(event.project_id)
-    .bind(&actor.ip)
-    .bind(super::util::truncate(&actor.user_agent, 512))
-    .bind(event.details.to_string())
+    .bind(truncate(&actor.ip, MAX_IP))
+    .bind(truncate(&actor.user_agent, MAX_USER_AGENT))
+    .bind(bounded_details(&event.details))
     .execute(&mut **tx)
     .await?;
     Ok(())

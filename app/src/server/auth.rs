@@ -209,12 +209,30 @@ pub struct SignedIn {
 
 /// Checks email and password and opens a new session. Unknown emails cost the same as wrong
 /// passwords and get the same answer; failures are throttled per account and per IP.
+/// The longest password sign-in hashes; longer input is refused unhashed.
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
 pub async fn sign_in(
     state: &AppState,
     meta: &RequestMeta,
     email: &str,
     password: &str,
 ) -> Result<SignedIn, AppError> {
+    // Input no account can have is refused before any work or write: an email longer than
+    // RFC 5321 allows, a password longer than any policy takes. The answer depends on the input
+    // alone, so it says nothing about which accounts exist.
+    if email.trim().len() > audit::MAX_EMAIL {
+        return Err(AppError::validation(
+            "email",
+            "Enter a valid email address, like name@example.com.",
+        ));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(AppError::validation(
+            "password",
+            format!("Passwords are at most {MAX_PASSWORD_BYTES} bytes."),
+        ));
+    }
     let now = now_ms();
     // Malformed emails are answered like unknown ones, after the same amount of work.
     let email = validate_email(email).unwrap_or_else(|_| email.trim().to_lowercase());

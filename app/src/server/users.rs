@@ -153,6 +153,8 @@ async fn list_with(
     q: &UserQuery,
     path: SearchPath,
 ) -> Result<Page<UserRow>, AppError> {
+    // The server function takes the view as the client sent it; the bounds hold here.
+    let q = &q.bounded();
     let dir = directory(db, project_id).await?;
     let empty = || Page {
         items: Vec::new(),

@@ -148,6 +148,26 @@ impl TestApp {
         .await
     }
 
+    /// A sign-in from a browser that sends one more header (a huge user agent, a forwarded
+    /// address…).
+    pub async fn sign_in_with_header(
+        &self,
+        client: &Client,
+        header: (&str, &str),
+        email: &str,
+        password: &str,
+    ) -> Response {
+        client
+            .post(self.url("/api/sign_in"))
+            .header("origin", format!("http://{}", self.addr))
+            .header("sec-fetch-site", "same-origin")
+            .header(header.0, header.1)
+            .form(&[("email", email), ("password", password)])
+            .send()
+            .await
+            .unwrap()
+    }
+
     /// The viewer JSON (null when signed out).
     pub async fn viewer(&self, client: &Client) -> serde_json::Value {
         let res = client.get(self.url("/api/viewer")).send().await.unwrap();
