@@ -33,10 +33,11 @@ pub struct Config {
     /// Password of that superadmin; generated and printed once when unset.
     #[arg(long, env = "ROSTER_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
-    /// Always mark the session cookie Secure (set this when TLS ends at a proxy that does not
-    /// send X-Forwarded-Proto).
-    #[arg(long, env = "ROSTER_SECURE_COOKIES", default_value_t = false)]
-    pub secure_cookies: bool,
+    /// Mark the session cookie Secure (`__Host-`) even on plain http: for TLS that ends at a
+    /// proxy which does not send X-Forwarded-Proto. Unset: on unless Roster listens on a
+    /// loopback address (a browser on this machine may use plain http).
+    #[arg(long, env = "ROSTER_SECURE_COOKIES")]
+    pub secure_cookies: Option<bool>,
     /// Trust X-Forwarded-For and X-Forwarded-Proto (only behind a reverse proxy you run).
     #[arg(long, env = "ROSTER_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
@@ -59,7 +60,7 @@ impl Config {
         AuthConfig {
             idle_timeout: Duration::from_secs(self.session_idle_minutes * 60),
             absolute_timeout: Duration::from_secs(self.session_max_hours * 3600),
-            secure_cookies: self.secure_cookies,
+            secure_cookies: self.secure_cookies.unwrap_or(!self.addr.ip().is_loopback()),
             trust_proxy: self.trust_proxy,
             throttle: ThrottleConfig {
                 account_lock_after: self.lock_after,
@@ -71,5 +72,47 @@ impl Config {
 
     pub fn passwords(&self) -> PasswordConfig {
         PasswordConfig::production()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        config: Config,
+    }
+
+    fn secure(args: &[&str]) -> bool {
+        let mut all = vec!["roster"];
+        all.extend(args);
+        Cli::try_parse_from(all)
+            .unwrap()
+            .config
+            .auth()
+            .secure_cookies
+    }
+
+    #[test]
+    fn session_cookies_are_secure_unless_roster_listens_on_loopback() {
+        assert!(!secure(&["--addr", "127.0.0.1:3000"]));
+        assert!(!secure(&["--addr", "[::1]:3000"]));
+        assert!(secure(&["--addr", "0.0.0.0:3000"]));
+        assert!(secure(&["--addr", "192.0.2.7:443"]));
+        assert!(!secure(&[
+            "--addr",
+            "0.0.0.0:3000",
+            "--secure-cookies",
+            "false"
+        ]));
+        assert!(secure(&[
+            "--addr",
+            "127.0.0.1:3000",
+            "--secure-cookies",
+            "true"
+        ]));
     }
 }

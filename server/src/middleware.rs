@@ -47,7 +47,7 @@ pub async fn request_context(
         session_token: headers
             .get(header::COOKIE)
             .and_then(|v| v.to_str().ok())
-            .and_then(auth::token_from_cookies),
+            .and_then(|c| auth::token_from_cookies(c, https || state.auth.secure_cookies)),
     };
 
     if is_state_changing(req.method()) {

@@ -555,6 +555,40 @@ backend_test!(
             res.headers()["strict-transport-security"],
             "max-age=63072000; includeSubDomains"
         );
+        // Over https only the __Host- cookie counts: the same token under the plain name (which
+        // anyone on http or a sibling domain could plant) is nobody.
+        let res = app
+            .sign_in_with_header(&c, ("x-forwarded-proto", "https"), ADMIN_EMAIL, PASSWORD)
+            .await;
+        assert_eq!(res.status(), 200);
+        let set = res.headers()["set-cookie"].to_str().unwrap().to_string();
+        let token = set
+            .strip_prefix("__Host-roster_session=")
+            .and_then(|r| r.split(';').next())
+            .expect("a __Host- cookie over https");
+        let viewer = |cookie: String| {
+            let c = reqwest::Client::new();
+            let url = app.url("/api/viewer");
+            async move {
+                c.get(url)
+                    .header("x-forwarded-proto", "https")
+                    .header("cookie", cookie)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<serde_json::Value>()
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(
+            viewer(format!("__Host-roster_session={token}")).await["email"],
+            ADMIN_EMAIL
+        );
+        assert_eq!(
+            viewer(format!("roster_session={token}")).await,
+            serde_json::Value::Null
+        );
         let forwarded = "9".repeat(5_000);
         let res = app
             .sign_in_with_header(

@@ -465,15 +465,19 @@ pub fn session_cookie(cfg: &AuthConfig, meta: &RequestMeta, token: Option<&str>)
     )
 }
 
-/// The session token from a Cookie header.
-pub fn token_from_cookies(header: &str) -> Option<String> {
+/// The session token from a Cookie header. A secure site (https, or `secure_cookies`) reads only
+/// the `__Host-` cookie, which only this host can have set over https: a plain-named cookie
+/// planted over http or by a sibling domain is ignored, so it cannot fix a session.
+pub fn token_from_cookies(header: &str, secure: bool) -> Option<String> {
+    let name = if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    };
     header
         .split(';')
         .filter_map(|c| c.trim().split_once('='))
-        .find_map(|(k, v)| {
-            ((k == SESSION_COOKIE || k == SECURE_SESSION_COOKIE) && !v.is_empty())
-                .then(|| v.to_string())
-        })
+        .find_map(|(k, v)| (k == name && !v.is_empty()).then(|| v.to_string()))
 }
 
 /// A post-sign-in destination: only a path on this site, never another origin.
@@ -584,14 +588,17 @@ mod tests {
     #[test]
     fn cookies_are_parsed_and_flagged() {
         assert_eq!(
-            token_from_cookies("a=b; roster_session=tok; c=d").as_deref(),
+            token_from_cookies("a=b; roster_session=tok; c=d", false).as_deref(),
             Some("tok")
         );
         assert_eq!(
-            token_from_cookies("__Host-roster_session=t2").as_deref(),
+            token_from_cookies("__Host-roster_session=t2", true).as_deref(),
             Some("t2")
         );
-        assert_eq!(token_from_cookies("roster_session="), None);
+        assert_eq!(token_from_cookies("roster_session=", false), None);
+        // Each kind of site reads only its own cookie.
+        assert_eq!(token_from_cookies("roster_session=tok", true), None);
+        assert_eq!(token_from_cookies("__Host-roster_session=t2", false), None);
         let cfg = AuthConfig::default();
         let plain = session_cookie(&cfg, &RequestMeta::default(), Some("t"));
         assert!(
