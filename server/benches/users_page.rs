@@ -18,7 +18,7 @@ async fn run(backend: Backend, n: u64) {
     let t = TestDb::new(backend).await;
     let passwords = Passwords::new(PasswordConfig::testing());
     let started = Instant::now();
-    let seeded = server::seed::seed_demo(&t.db, &passwords, "bench", n, false)
+    let seeded = server::seed::seed_demo(&t.db, &passwords, "bench", n, false, false)
         .await
         .expect("seed");
     println!(

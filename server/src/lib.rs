@@ -165,12 +165,12 @@ async fn short_path(
     let managed = |slug: &str| {
         p.projects
             .iter()
-            .any(|pr| pr.slug == slug && !pr.permissions.is_empty())
+            .any(|pr| pr.slug == slug && pr.sees_console())
     };
     let slug = remembered.filter(|s| managed(s)).or_else(|| {
         p.projects
             .iter()
-            .find(|pr| !pr.permissions.is_empty())
+            .find(|pr| pr.sees_console())
             .map(|pr| pr.slug.clone())
     });
     match slug {

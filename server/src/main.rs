@@ -25,6 +25,10 @@ enum Command {
         /// The project's slug (created if missing).
         #[arg(long, default_value = "default")]
         project: String,
+        /// Seed a project that already has members (demo owners and admins share a public
+        /// password).
+        #[arg(long)]
+        allow_demo_admins: bool,
     },
 }
 
@@ -64,9 +68,21 @@ async fn main() {
             db.close().await;
             tracing::info!("Roster stopped");
         }
-        Command::SeedDemo { users, project } => {
+        Command::SeedDemo {
+            users,
+            project,
+            allow_demo_admins,
+        } => {
             let started = std::time::Instant::now();
-            match server::seed::seed_demo(&state.db, &state.passwords, &project, users, true).await {
+            match server::seed::seed_demo(
+                &state.db,
+                &state.passwords,
+                &project,
+                users,
+                true,
+                allow_demo_admins,
+            )
+            .await {
                 Ok(s) => println!(
                     "Added {} demo users to project \"{project}\" in {:.1?}. Active demo users sign in with the password \"demo-password\".",
                     s.inserted,

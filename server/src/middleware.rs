@@ -136,7 +136,7 @@ pub async fn require_sign_in(req: Request, next: Next) -> Response {
     let allowed = principal
         .projects
         .iter()
-        .any(|p| p.slug == slug && !p.permissions.is_empty());
+        .any(|p| p.slug == slug && p.sees_console());
     if !allowed {
         return forbidden_page();
     }

@@ -159,15 +159,35 @@ pub struct Seeded {
 }
 
 /// Adds `n` demo users to project `slug` (created if missing). Demo accounts that are active
-/// share the password `demo-password`.
+/// share the public password `demo-password`, and a few are owners or admins; so a project
+/// that already has members (other than superadmins) is refused unless `allow_demo_admins`.
 pub async fn seed_demo(
     db: &Db,
     passwords: &Passwords,
     slug: &str,
     n: u64,
     show_progress: bool,
+    allow_demo_admins: bool,
 ) -> Result<Seeded, AppError> {
     let mut rng = StdRng::from_entropy();
+    if !allow_demo_admins {
+        let members: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM memberships m JOIN projects p ON p.id = m.project_id \
+             JOIN users u ON u.id = m.user_id WHERE p.slug = $1 AND u.is_superadmin = 0",
+        )
+        .bind(slug)
+        .fetch_one(db.pool())
+        .await?;
+        if members > 0 {
+            return Err(AppError::validation(
+                "project",
+                format!(
+                    "Project \"{slug}\" already has {members} members. Demo data adds owners and \
+                     admins whose password is public; pass --allow-demo-admins to add it anyway."
+                ),
+            ));
+        }
+    }
     let (project_id, roles, groups) = prepare_project(db, slug).await?;
     let hash = passwords.hash("demo-password").await?;
     let run = format!("{:04x}", rng.gen::<u16>());

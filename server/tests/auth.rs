@@ -614,3 +614,32 @@ backend_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    a_role_with_only_custom_permissions_opens_no_console,
+    |app: TestApp| async move {
+        // A custom role whose only permission is a string for the customer's own app.
+        app.exec(
+            "INSERT INTO roles (project_id, name, description, builtin, created_at) \
+             SELECT id, 'billing', '', 0, 0 FROM projects WHERE slug = 'default'",
+        )
+        .await;
+        app.exec(
+            "INSERT INTO role_permissions (role_id, permission) \
+             SELECT id, 'billing:view' FROM roles WHERE name = 'billing'",
+        )
+        .await;
+        app.user("billing@roster.test", "default", "billing").await;
+        let c = app.signed_in("billing@roster.test").await;
+        let res = c.get(app.url("/p/default/users")).send().await.unwrap();
+        assert_eq!(res.status(), 403, "the page guard");
+        let res = c.get(app.url("/users")).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/account", "the short paths");
+        assert_eq!(
+            app.viewer(&c).await["projects"],
+            serde_json::json!([]),
+            "the picker"
+        );
+        app
+    }
+);

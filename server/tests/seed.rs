@@ -7,9 +7,10 @@ app_test!(
     seed_demo_fills_a_project_consistently,
     |app: TestApp| async move {
         let n = 2_500;
-        let seeded = server::seed::seed_demo(app.db(), &app.state.passwords, "acme", n, false)
-            .await
-            .unwrap();
+        let seeded =
+            server::seed::seed_demo(app.db(), &app.state.passwords, "acme", n, false, false)
+                .await
+                .unwrap();
         assert_eq!(seeded.inserted, n);
         let pid = seeded.project_id;
         let members = app
@@ -52,10 +53,37 @@ app_test!(
                 > 0
         );
         // Running again adds more users without clashing.
-        let again = server::seed::seed_demo(app.db(), &app.state.passwords, "acme", 100, false)
-            .await
-            .unwrap();
+        let again =
+            server::seed::seed_demo(app.db(), &app.state.passwords, "acme", 100, false, true)
+                .await
+                .unwrap();
         assert_eq!(again.inserted, 100);
+        app
+    }
+);
+
+app_test!(
+    seed_demo_refuses_a_project_with_members_unless_told,
+    |app: TestApp| async move {
+        app.user("real.person@acme.test", "acme", "end_user").await;
+        let members = "SELECT COUNT(*) FROM memberships";
+        let before = app.count(members).await;
+        let refused =
+            server::seed::seed_demo(app.db(), &app.state.passwords, "acme", 50, false, false).await;
+        let err = refused.err().expect("refused");
+        assert!(err.to_string().contains("--allow-demo-admins"), "{err}");
+        assert_eq!(app.count(members).await, before, "nothing added");
+        // The bootstrap superadmin alone does not count: a fresh install seeds as documented.
+        let fresh =
+            server::seed::seed_demo(app.db(), &app.state.passwords, "default", 50, false, false)
+                .await
+                .unwrap();
+        assert_eq!(fresh.inserted, 50);
+        let allowed =
+            server::seed::seed_demo(app.db(), &app.state.passwords, "acme", 50, false, true)
+                .await
+                .unwrap();
+        assert_eq!(allowed.inserted, 50);
         app
     }
 );

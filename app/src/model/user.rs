@@ -98,6 +98,16 @@ impl ProjectSummary {
     pub fn can(&self, p: super::Permission) -> bool {
         self.permissions.iter().any(|s| s == p.as_str())
     }
+
+    /// Whether this project's console is open to the person: they hold at least one built-in
+    /// permission there. Custom strings on custom roles and groups are for the apps that read
+    /// them, and open nothing in Roster. The one rule for the page guard, the picker and the
+    /// short paths.
+    pub fn sees_console(&self) -> bool {
+        self.permissions
+            .iter()
+            .any(|s| s.parse::<super::Permission>().is_ok())
+    }
 }
 
 /// The signed-in person, as the shell needs them.

@@ -212,12 +212,8 @@ pub async fn viewer(
         Some(p) => p,
         None => project_permissions(db, user_id, is_superadmin).await?,
     };
-    // Only projects with a built-in admin permission appear in the console's picker.
-    projects.retain(|p| {
-        p.permissions
-            .iter()
-            .any(|s| s.parse::<Permission>().is_ok())
-    });
+    // Only projects whose console the viewer may see appear in the picker.
+    projects.retain(|p| p.sees_console());
     Ok(Viewer {
         id: r.try_get("id")?,
         email: r.try_get("email")?,
