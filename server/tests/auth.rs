@@ -643,3 +643,53 @@ app_test!(
         app
     }
 );
+
+backend_test!(
+    simultaneous_guesses_never_verify_more_than_the_limit,
+    |backend| async move {
+        let app = TestApp::spawn_with(backend, |a| {
+            a.throttle.account_lock_after = 3;
+            a.throttle.ip_lock_after = 10_000;
+            a.throttle.base_delay = Duration::from_millis(1);
+        })
+        .await;
+        // 50 wrong passwords for one account at once, as separate browsers.
+        let mut burst = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let c = app.client();
+            let url = app.url("/api/sign_in");
+            let origin = format!("http://{}", app.addr);
+            burst.spawn(async move {
+                c.post(url)
+                    .header("origin", origin)
+                    .header("sec-fetch-site", "same-origin")
+                    .form(&[("email", ADMIN_EMAIL), ("password", "wrong password!")])
+                    .send()
+                    .await
+                    .unwrap()
+                    .status()
+                    .as_u16()
+            });
+        }
+        let mut statuses = Vec::new();
+        while let Some(s) = burst.join_next().await {
+            statuses.push(s.unwrap());
+        }
+        assert!(
+            statuses.iter().all(|s| *s == 401 || *s == 429),
+            "{statuses:?}"
+        );
+        // Each verified guess is audited as bad credentials; the others were refused unverified.
+        let verified = app
+            .count(
+                "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.sign_in_failed' \
+                 AND details LIKE '%bad_credentials%'",
+            )
+            .await;
+        assert!((1..=3).contains(&verified), "verified {verified} of 50");
+        // The right password after the limit is refused too.
+        let c = app.client();
+        assert_eq!(app.sign_in(&c, ADMIN_EMAIL, PASSWORD).await.status(), 429);
+        app.stop().await;
+    }
+);

@@ -245,14 +245,24 @@ pub async fn sign_in(
         user_agent: meta.user_agent.clone(),
     };
 
-    let locked_until: Option<i64> = sqlx::query_scalar(
-        "SELECT MAX(locked_until) FROM sign_in_throttle WHERE key IN ($1, $2) AND locked_until > $3",
-    )
-    .bind(&account_key)
-    .bind(&ip_key)
-    .bind(now)
-    .fetch_one(state.db.pool())
-    .await?;
+    // Reserve this attempt on the account and the client address before any verification: the
+    // count is taken atomically, so however many guesses arrive at once, at most the limit of
+    // them are verified; the rest (and any while a lock holds) are refused unverified.
+    let t = &state.auth.throttle;
+    let (account_attempt, ip_attempt, locked_until) = {
+        let mut tx = state.db.begin().await?;
+        let account = reserve_attempt(&mut tx, &account_key, t).await?;
+        let ip = reserve_attempt(&mut tx, &ip_key, t).await?;
+        tx.commit().await?;
+        let over = account.count > t.account_lock_after || ip.count > t.ip_lock_after;
+        let locked = account.locked_until.max(ip.locked_until);
+        let locked_until = match (locked, over) {
+            (Some(until), _) => Some(until),
+            (None, true) => Some(now + t.lock_for.as_millis() as i64),
+            (None, false) => None,
+        };
+        (account.count, ip.count, locked_until)
+    };
 
     let user = sqlx::query("SELECT id, password_hash, status FROM users WHERE email = $1")
         .bind(&email)
@@ -285,11 +295,18 @@ pub async fn sign_in(
     let status: Option<String> = user.as_ref().map(|r| r.try_get("status")).transpose()?;
 
     if !ok {
-        let t = &state.auth.throttle;
+        // The reservation already counted this failure; reaching a limit locks.
+        let account_failures = account_attempt;
         let mut tx = state.db.begin().await?;
-        let account_failures =
-            record_failure(&mut tx, &account_key, t.account_lock_after, t).await?;
-        record_failure(&mut tx, &ip_key, t.ip_lock_after, t).await?;
+        lock_if_reached(
+            &mut tx,
+            &account_key,
+            account_attempt,
+            t.account_lock_after,
+            t,
+        )
+        .await?;
+        lock_if_reached(&mut tx, &ip_key, ip_attempt, t.ip_lock_after, t).await?;
         audit::record(
             &mut tx,
             &actor,
@@ -312,8 +329,11 @@ pub async fn sign_in(
     }
     let user_id = user_id.ok_or(AppError::InvalidCredentials)?;
     if status.as_deref() != Some("active") {
-        // The password was right, so saying why does not reveal anything to a guesser.
+        // The password was right, so saying why does not reveal anything to a guesser, and the
+        // attempt was no failure: give its reservations back.
         let mut tx = state.db.begin().await?;
+        release_attempt(&mut tx, &account_key).await?;
+        release_attempt(&mut tx, &ip_key).await?;
         audit::record(
             &mut tx,
             &actor,
@@ -332,6 +352,22 @@ pub async fn sign_in(
     let token = new_token();
     let (browser, os, device) = parse_user_agent(&meta.user_agent);
     let mut tx = state.db.begin().await?;
+    // A concurrent guess may have reached the limit while this password was verified: the lock
+    // then holds for this attempt too.
+    let locked: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(locked_until) FROM sign_in_throttle WHERE key IN ($1, $2) AND locked_until > $3",
+    )
+    .bind(&account_key)
+    .bind(&ip_key)
+    .bind(now_ms())
+    .fetch_one(&mut *tx)
+    .await?;
+    if let Some(until) = locked {
+        tx.rollback().await?;
+        return Err(AppError::Locked {
+            minutes: ((until - now) as u64).div_ceil(60_000).max(1),
+        });
+    }
     // No fixation: whatever session the browser had is ended, and the new token is fresh.
     if let Some(old) = &meta.session_token {
         sqlx::query(
@@ -367,10 +403,12 @@ pub async fn sign_in(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    // Success clears the account's count and gives back this attempt's address reservation.
     sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
         .bind(&account_key)
         .execute(&mut *tx)
         .await?;
+    release_attempt(&mut tx, &ip_key).await?;
     audit::record(
         &mut tx,
         &Actor {
@@ -388,18 +426,23 @@ pub async fn sign_in(
     Ok(SignedIn { token, user_id })
 }
 
-/// Counts one failure for `key` within the window; locks the key once `lock_after` is reached.
-/// Returns the failures counted in the current window.
-async fn record_failure(
+/// One reserved attempt: how many attempts the key has in its window (this one included), and
+/// the end of a lock that still holds.
+struct Attempt {
+    count: i64,
+    locked_until: Option<i64>,
+}
+
+/// Counts one attempt for `key` within the window, atomically (one upsert), before the
+/// password is verified. A window that has passed, or a lock that has run out, starts again.
+async fn reserve_attempt(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     key: &str,
-    lock_after: i64,
     t: &ThrottleConfig,
-) -> Result<i64, AppError> {
+) -> Result<Attempt, AppError> {
     let now = now_ms();
     let window_start = now - t.window.as_millis() as i64;
-    // A window that has passed, or a lock that has run out, starts the count again.
-    let failures: i64 = sqlx::query_scalar(
+    let row = sqlx::query(
         "INSERT INTO sign_in_throttle (key, failures, first_at, last_at) VALUES ($1, 1, $2, $2) \
          ON CONFLICT (key) DO UPDATE SET \
            failures = CASE WHEN sign_in_throttle.first_at < $3 OR sign_in_throttle.locked_until <= $2 \
@@ -408,21 +451,51 @@ async fn record_failure(
                            THEN $2 ELSE sign_in_throttle.first_at END, \
            locked_until = CASE WHEN sign_in_throttle.locked_until <= $2 THEN NULL ELSE sign_in_throttle.locked_until END, \
            last_at = $2 \
-         RETURNING failures",
+         RETURNING failures, locked_until",
     )
     .bind(key)
     .bind(now)
     .bind(window_start)
     .fetch_one(&mut **tx)
     .await?;
-    if failures >= lock_after {
-        sqlx::query("UPDATE sign_in_throttle SET locked_until = $1 WHERE key = $2")
-            .bind(now + t.lock_for.as_millis() as i64)
-            .bind(key)
-            .execute(&mut **tx)
-            .await?;
+    Ok(Attempt {
+        count: row.try_get("failures")?,
+        locked_until: row.try_get("locked_until")?,
+    })
+}
+
+/// After a failed verification: the key locks once its count has reached `lock_after`.
+async fn lock_if_reached(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &str,
+    count: i64,
+    lock_after: i64,
+    t: &ThrottleConfig,
+) -> Result<(), AppError> {
+    if count >= lock_after {
+        sqlx::query(
+            "UPDATE sign_in_throttle SET locked_until = $1 WHERE key = $2 AND locked_until IS NULL",
+        )
+        .bind(now_ms() + t.lock_for.as_millis() as i64)
+        .bind(key)
+        .execute(&mut **tx)
+        .await?;
     }
-    Ok(failures)
+    Ok(())
+}
+
+/// Gives back a reservation that was not a failure.
+async fn release_attempt(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    key: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE sign_in_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0",
+    )
+    .bind(key)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Ends the caller's session.
