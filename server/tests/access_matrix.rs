@@ -29,6 +29,7 @@ const ROLES: [&str; 6] = [
     "superadmin",
 ];
 
+#[derive(Clone)]
 struct Case {
     method: &'static str,
     /// The path as the router knows it (pages with `:param`), and the path called.
@@ -58,6 +59,10 @@ const USERS_ACT: [Want; 6] = [
 const USERS_BULK: [Want; 6] = [Unauthenticated, Forbidden, Forbidden, Forbidden, Ok, Ok];
 /// A user id that exists nowhere.
 const NOBODY: i64 = 999_999;
+/// Longer than any email may be (254 characters).
+const OVERLONG_EMAIL: &str = "an-address-well-past-the-limit-that-rfc-5321-sets-for-every-email-an-address-well-past-the-limit-that-rfc-5321-sets-for-every-email-an-address-well-past-the-limit-that-rfc-5321-sets-for-every-email-an-address-well-past-the-limit@example.com.example.com.example.com";
+/// A users-list view with every bound exceeded: size, page and search.
+const OVERSIZED_VIEW: &str = "/api/users?project=default&query[size]=4000000&query[page]=4294967295&query[q]=zzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
 
 fn registry() -> Vec<Case> {
     let page = |route, call| Case {
@@ -95,7 +100,7 @@ fn registry() -> Vec<Case> {
         "first_name": "No", "last_name": "Body", "email": "nobody@roster.test", "phone": "",
         "metadata": "{}", "role": "end_user", "groups": []
     });
-    vec![
+    let mut rows = vec![
         Case {
             method: "GET",
             route: "/healthz",
@@ -167,6 +172,15 @@ fn registry() -> Vec<Case> {
             method: "GET",
             route: "/api/users",
             call: "/api/users?project=default&query[q]=ada&query[sort]=created&query[desc]=true&query[page]=1&query[size]=20",
+            form: &[],
+            json: None,
+            want: USERS_READ,
+        },
+        // A view far outside the bounds is answered within them, never an error or a crash.
+        Case {
+            method: "GET",
+            route: "/api/users",
+            call: OVERSIZED_VIEW,
             form: &[],
             json: None,
             want: USERS_READ,
@@ -256,6 +270,23 @@ fn registry() -> Vec<Case> {
             serde_json::json!({"project": "default", "ids": [NOBODY], "action": "Reactivate"}),
             USERS_BULK,
         ),
+        // More users than one bulk action takes: the permission check first, then 422.
+        act(
+            "/api/bulk_users",
+            serde_json::json!({
+                "project": "default",
+                "ids": (1..=101).collect::<Vec<i64>>(),
+                "action": "Deactivate"
+            }),
+            [
+                Unauthenticated,
+                Forbidden,
+                Forbidden,
+                Forbidden,
+                Invalid,
+                Invalid,
+            ],
+        ),
         act(
             "/api/bulk_users",
             serde_json::json!({"project": "default", "ids": [NOBODY], "action": {"ChangeRole": "developer"}}),
@@ -285,6 +316,15 @@ fn registry() -> Vec<Case> {
             json: None,
             want: [Unauthenticated; 6],
         },
+        // Oversized input: refused as input (422) before any lookup, for every caller.
+        Case {
+            method: "POST",
+            route: "/api/sign_in",
+            call: "/api/sign_in",
+            form: &[("email", OVERLONG_EMAIL), ("password", "wrong password")],
+            json: None,
+            want: [Invalid; 6],
+        },
         Case {
             method: "POST",
             route: "/api/sign_out",
@@ -293,7 +333,19 @@ fn registry() -> Vec<Case> {
             json: None,
             want: [Unauthenticated, Ok, Ok, Ok, Ok, Ok],
         },
-    ]
+    ];
+    // HEAD renders what GET renders (without the body): every page and plain route must answer
+    // it exactly as it answers GET.
+    let heads: Vec<Case> = rows
+        .iter()
+        .filter(|c| c.method == "GET" && !c.route.starts_with("/api/"))
+        .map(|c| Case {
+            method: "HEAD",
+            ..c.clone()
+        })
+        .collect();
+    rows.extend(heads);
+    rows
 }
 
 /// Leptos's page paths use `:param` or `{param}` depending on the version; compare the shape.
@@ -322,13 +374,17 @@ async fn registry_is_complete() {
     }
     for route in leptos_axum::generate_route_list(app::App) {
         let p = route.path();
-        served.insert((
-            "GET".to_string(),
-            normalise(if p.is_empty() { "/" } else { p }),
-        ));
+        for method in ["GET", "HEAD"] {
+            served.insert((
+                method.to_string(),
+                normalise(if p.is_empty() { "/" } else { p }),
+            ));
+        }
     }
     for p in server::plain_routes() {
-        served.insert(("GET".to_string(), normalise(p)));
+        for method in ["GET", "HEAD"] {
+            served.insert((method.to_string(), normalise(p)));
+        }
     }
     let missing: Vec<_> = served.difference(&listed).collect();
     assert!(
@@ -374,6 +430,7 @@ app_test!(
                 }
                 let req = match case.method {
                     "GET" => c.get(app.url(case.call)),
+                    "HEAD" => c.head(app.url(case.call)),
                     _ => {
                         let post = c
                             .post(app.url(case.call))
