@@ -693,3 +693,33 @@ backend_test!(
         app.stop().await;
     }
 );
+
+backend_test!(
+    attempts_refused_while_locked_are_counted_not_logged_one_by_one,
+    |backend| async move {
+        let app = TestApp::spawn_with(backend, |a| {
+            a.throttle.account_lock_after = 3;
+            a.throttle.base_delay = Duration::from_millis(1);
+        })
+        .await;
+        let c = app.client();
+        for _ in 0..20 {
+            app.sign_in(&c, ADMIN_EMAIL, "wrong password!").await;
+        }
+        let events = |reason: &str| {
+            format!(
+                "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.sign_in_failed' \
+                 AND details LIKE '%{reason}%'"
+            )
+        };
+        assert_eq!(app.count(&events("bad_credentials")).await, 3);
+        assert_eq!(app.count(&events("locked")).await, 1, "one event per lock");
+        let counted = app
+            .count(&format!(
+                "SELECT failures FROM sign_in_throttle WHERE key = 'email:{ADMIN_EMAIL}'"
+            ))
+            .await;
+        assert_eq!(counted, 20, "every attempt is counted on the throttle row");
+        app.stop().await;
+    }
+);

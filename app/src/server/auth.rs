@@ -271,16 +271,22 @@ pub async fn sign_in(
     let user_id: Option<i64> = user.as_ref().map(|r| r.try_get("id")).transpose()?;
 
     if let Some(until) = locked_until {
-        let mut tx = state.db.begin().await?;
-        audit::record(
-            &mut tx,
-            &actor,
-            Event::new("auth.sign_in_failed")
-                .target(user_id, &email)
-                .details(serde_json::json!({"reason": "locked"})),
-        )
-        .await?;
-        tx.commit().await?;
+        // The throttle row counts every refused attempt; the append-only log gets one event per
+        // lock (the first attempt refused past the limit), so a flood cannot grow it.
+        let first_refusal =
+            account_attempt == t.account_lock_after + 1 || ip_attempt == t.ip_lock_after + 1;
+        if first_refusal {
+            let mut tx = state.db.begin().await?;
+            audit::record(
+                &mut tx,
+                &actor,
+                Event::new("auth.sign_in_failed")
+                    .target(user_id, &email)
+                    .details(serde_json::json!({"reason": "locked"})),
+            )
+            .await?;
+            tx.commit().await?;
+        }
         return Err(AppError::Locked {
             minutes: ((until - now) as u64).div_ceil(60_000).max(1),
         });
