@@ -218,6 +218,7 @@ pub fn Pager(
     } else {
         s.users_word
     };
+    let previous = page.saturating_sub(1).max(1);
     let go = move |to: u32| {
         move |ev: leptos::ev::MouseEvent| {
             ev.prevent_default();
@@ -248,9 +249,9 @@ pub fn Pager(
                 type="submit"
                 class="button"
                 name=param
-                value=page.saturating_sub(1).max(1).to_string()
+                value=previous.to_string()
                 disabled={page <= 1}
-                on:click=go(page.saturating_sub(1).max(1))
+                on:click=go(previous)
             >
                 {s.previous}
             </button>

@@ -13,11 +13,11 @@ pub use admin::{
 pub use error::AppError;
 pub use permission::{Permission, ALL_PERMISSIONS, BUILTIN_ROLES};
 pub use query::{
-    max_page, Directory, Page, UserQuery, UserRow, UserSort, DEFAULT_PAGE_SIZE, MAX_OFFSET,
-    MAX_SEARCH, PAGE_SIZES,
+    max_page, Directory, Page, UserQuery, UserRow, UserSort, DEFAULT_PAGE_SIZE, PAGE_SIZES,
 };
 pub use user::{
-    validate_email, validate_password, Language, ProjectSummary, SessionInfo, Status, Theme, Viewer,
+    validate_email, validate_password, Language, ProjectSummary, SessionInfo, Status, Theme,
+    Viewer, MAX_EMAIL,
 };
 
 /// Percent-encodes a path-and-query for use as a query parameter value (`/login?next=…`).

@@ -162,6 +162,9 @@ pub struct SessionInfo {
 
 /// Normalises and checks an email address: trimmed, lower-cased (Roster treats addresses
 /// case-insensitively and stores one spelling), one `@`, a dotted domain, no spaces.
+/// The longest email address (RFC 5321's path limit).
+pub const MAX_EMAIL: usize = 254;
+
 pub fn validate_email(raw: &str) -> Result<String, AppError> {
     let email = raw.trim().to_lowercase();
     let bad = || {
@@ -173,7 +176,7 @@ pub fn validate_email(raw: &str) -> Result<String, AppError> {
     if email.is_empty() {
         return Err(AppError::validation("email", "Email is required."));
     }
-    if email.len() > 254 || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    if email.len() > MAX_EMAIL || email.chars().any(|c| c.is_whitespace() || c.is_control()) {
         return Err(bad());
     }
     let (local, domain) = email.split_once('@').ok_or_else(bad)?;

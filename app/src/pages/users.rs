@@ -110,14 +110,15 @@ pub fn UsersPage() -> impl IntoView {
         });
     });
 
+    // This page's URL in the project in view: links, navigation and the GET forms' action.
+    let base = move || format!("/p/{}/users", slug.get_untracked());
     let navigate = use_navigate();
     let go = Callback::new(move |(q, replace): (UserQuery, bool)| {
         let qs = q.to_query_string();
-        let base = format!("/p/{}/users", slug.get_untracked());
         let url = if qs.is_empty() {
-            base
+            base()
         } else {
-            format!("{base}?{qs}")
+            format!("{}?{qs}", base())
         };
         navigate(
             &url,
@@ -248,7 +249,6 @@ pub fn UsersPage() -> impl IntoView {
     };
     // What the toolbar's form keeps of the view when it is submitted without script, and what
     // "Clear filters" keeps.
-    let base = move || format!("/p/{}/users", slug.get_untracked());
     let kept =
         view_state.with_untracked(|q| q.pairs_except(&["q", "status", "role", "group", "page"]));
     let cleared = view_state.with_untracked(|q| q.cleared().pairs());
@@ -350,7 +350,7 @@ pub fn UsersPage() -> impl IntoView {
                             <div class="card table-card">
                                 <UsersTable
                                     rows=page.items
-                                    base=format!("/p/{}/users", slug.get_untracked())
+                                    base=base()
                                     selected=Some(selected)
                                     menu=menu
                                     strings=s
@@ -369,7 +369,7 @@ pub fn UsersPage() -> impl IntoView {
                                 more=page.more
                                 on_page=on_page
                                 on_size=on_size
-                                action=format!("/p/{}/users", slug.get_untracked())
+                                action=base()
                                 hidden=q.pairs_except(&["page", "size"])
                             />
                         }

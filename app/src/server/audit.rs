@@ -1,7 +1,7 @@
 //! The audit trail: one function writes an event inside the caller's transaction, so an event
 //! exists if and only if the change it describes was committed.
 use super::util::truncate;
-use crate::model::AppError;
+use crate::model::{AppError, MAX_EMAIL};
 use sqlx::{Any, Transaction};
 
 /// Who did something and from where.
@@ -61,7 +61,6 @@ impl<'a> Event<'a> {
 
 /// Bounds of each text field of an event: the log is append-only, so no request may make a
 /// row larger than these (emails per RFC 5321, an IPv6 address with zone, a user agent, details).
-pub const MAX_EMAIL: usize = 254;
 pub const MAX_IP: usize = 64;
 pub const MAX_USER_AGENT: usize = 512;
 pub const MAX_DETAILS: usize = 4096;

@@ -7,7 +7,7 @@ use super::audit::{self, Actor, Event};
 use super::store;
 use super::util::{hash_token, new_token, now_ms};
 use super::AppState;
-use crate::model::{validate_email, AppError, Permission, ProjectSummary};
+use crate::model::{validate_email, AppError, Permission, ProjectSummary, MAX_EMAIL};
 use sqlx::Row;
 use std::sync::Arc;
 use std::time::Duration;
@@ -207,11 +207,11 @@ pub struct SignedIn {
     pub user_id: i64,
 }
 
-/// Checks email and password and opens a new session. Unknown emails cost the same as wrong
-/// passwords and get the same answer; failures are throttled per account and per IP.
 /// The longest password sign-in hashes; longer input is refused unhashed.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
+/// Checks email and password and opens a new session. Unknown emails cost the same as wrong
+/// passwords and get the same answer; failures are throttled per account and per IP.
 pub async fn sign_in(
     state: &AppState,
     meta: &RequestMeta,
@@ -221,7 +221,7 @@ pub async fn sign_in(
     // Input no account can have is refused before any work or write: an email longer than
     // RFC 5321 allows, a password longer than any policy takes. The answer depends on the input
     // alone, so it says nothing about which accounts exist.
-    if email.trim().len() > audit::MAX_EMAIL {
+    if email.trim().len() > MAX_EMAIL {
         return Err(AppError::validation(
             "email",
             "Enter a valid email address, like name@example.com.",
@@ -302,7 +302,6 @@ pub async fn sign_in(
 
     if !ok {
         // The reservation already counted this failure; reaching a limit locks.
-        let account_failures = account_attempt;
         let mut tx = state.db.begin().await?;
         lock_if_reached(
             &mut tx,
@@ -322,13 +321,13 @@ pub async fn sign_in(
         )
         .await?;
         tx.commit().await?;
-        if account_failures >= t.account_lock_after {
+        if account_attempt >= t.account_lock_after {
             return Err(AppError::Locked {
                 minutes: t.lock_for.as_secs().div_ceil(60),
             });
         }
-        if account_failures > t.delay_after {
-            let factor = 1u32 << (account_failures - t.delay_after - 1).min(16) as u32;
+        if account_attempt > t.delay_after {
+            let factor = 1u32 << (account_attempt - t.delay_after - 1).min(16) as u32;
             tokio::time::sleep(t.base_delay.saturating_mul(factor).min(t.max_delay)).await;
         }
         return Err(AppError::InvalidCredentials);
