@@ -126,14 +126,9 @@ async fn healthz(State(state): State<AppState>) -> Response {
 }
 
 /// `/` goes to the viewer's landing page, or to sign-in.
-async fn home(State(state): State<AppState>, Extension(auth): Extension<Auth>) -> Response {
+async fn home(Extension(auth): Extension<Auth>) -> Response {
     match auth.0 {
-        Some(p) => {
-            match app::server::store::viewer(&state.db, p.user_id, Some(p.projects.clone())).await {
-                Ok(v) => Redirect::to(&v.landing()).into_response(),
-                Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-            }
-        }
+        Some(p) => Redirect::to(&p.viewer().landing()).into_response(),
         None => Redirect::to("/login").into_response(),
     }
 }

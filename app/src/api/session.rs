@@ -6,12 +6,10 @@ use leptos::server_fn::codec::GetUrl;
 #[server(input = GetUrl, endpoint = "viewer")]
 pub async fn get_viewer() -> Result<Option<Viewer>, AppError> {
     let c = super::ctx::ctx()?;
-    match c.auth.0.as_deref() {
-        Some(p) => Ok(Some(
-            crate::server::store::viewer(&c.state.db, p.user_id, Some(p.projects.clone())).await?,
-        )),
-        None => Ok(None),
-    }
+    Ok(c.auth
+        .0
+        .as_deref()
+        .map(crate::server::auth::Principal::viewer))
 }
 
 /// Signs in with email and password; answers with where to go next.
@@ -37,7 +35,7 @@ pub async fn sign_in(
     );
     let to = match auth::safe_next(next.as_deref()) {
         Some(n) => n,
-        None => crate::server::store::viewer(&c.state.db, signed_in.user_id, None)
+        None => crate::server::store::viewer(&c.state.db, signed_in.user_id)
             .await?
             .landing(),
     };

@@ -1,4 +1,4 @@
-use super::ViewerResource;
+use super::CurrentViewer;
 use crate::api::SignOut;
 use crate::components::{Header, Modal, Sidebar};
 use crate::i18n::{strings, Strings};
@@ -11,24 +11,9 @@ use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 /// The console frame around every admin and account page: header, sidebar, content.
 #[component]
 pub fn Console() -> impl IntoView {
-    let viewer = expect_context::<ViewerResource>();
-    view! {
-        <Suspense fallback=|| view! { <div class="boot" aria-busy="true">"Loading…"</div> }>
-            {move || Suspend::new(async move {
-                match viewer.await {
-                    Ok(Some(v)) => view! { <Frame viewer=v /> }.into_any(),
-                    Ok(None) => view! { <SignedOut /> }.into_any(),
-                    Err(e) => view! {
-                        <div class="page-error" role="alert">
-                            <h1>"Roster could not load"</h1>
-                            <p>{e.to_string()}</p>
-                            <a class="button" href="">"Try again"</a>
-                        </div>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+    match use_context::<CurrentViewer>().and_then(|c| c.0) {
+        Some(v) => view! { <Frame viewer=v /> }.into_any(),
+        None => view! { <SignedOut /> }.into_any(),
     }
 }
 

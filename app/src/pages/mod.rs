@@ -12,9 +12,8 @@ mod user_actions;
 mod user_detail;
 mod users;
 
-use crate::api::get_viewer;
 use crate::components::{provide_toaster, Toasts};
-use crate::model::{AppError, Viewer};
+use crate::model::Viewer;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -28,8 +27,44 @@ pub(crate) fn typing_in_a_field() -> bool {
         .unwrap_or(false)
 }
 
-/// The signed-in person, loaded once per page load and shared by every page.
-pub type ViewerResource = Resource<Result<Option<Viewer>, AppError>>;
+/// The signed-in person (None when signed out), known before anything renders: the server
+/// takes it from the request's session and writes it into the page as JSON, which the browser
+/// reads back when it hydrates. No page waits on a resource for it, so no Suspense around the
+/// console re-runs a page (and its data loads) while resolving.
+#[derive(Clone)]
+pub struct CurrentViewer(pub Option<Viewer>);
+
+const VIEWER_ELEMENT: &str = "roster-viewer";
+
+#[cfg(feature = "ssr")]
+fn current_viewer() -> Option<Viewer> {
+    let parts = use_context::<http::request::Parts>()?;
+    let auth = parts.extensions.get::<crate::server::auth::Auth>()?;
+    auth.0
+        .as_deref()
+        .map(crate::server::auth::Principal::viewer)
+}
+
+#[cfg(not(feature = "ssr"))]
+fn current_viewer() -> Option<Viewer> {
+    let text = document()
+        .get_element_by_id(VIEWER_ELEMENT)?
+        .text_content()?;
+    serde_json::from_str(&text).ok().flatten()
+}
+
+/// The viewer as JSON in the page's `<head>` (which only the server renders). `<` is escaped,
+/// so no value can close the script element.
+#[component]
+fn ViewerScript() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let json = serde_json::to_string(&current_viewer())
+        .unwrap_or_else(|_| "null".to_string())
+        .replace('<', "\\u003c");
+    #[cfg(not(feature = "ssr"))]
+    let json = String::new();
+    view! { <script type="application/json" id=VIEWER_ELEMENT inner_html=json></script> }
+}
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -46,6 +81,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
+                <ViewerScript />
             </head>
             <body>
                 <App />
@@ -58,8 +94,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toaster();
-    let viewer: ViewerResource = Resource::new(|| (), |_| get_viewer());
-    provide_context(viewer);
+    provide_context(CurrentViewer(current_viewer()));
     // Lets browser tests (and people debugging) tell a hydrated page from server-rendered HTML.
     Effect::new(|_| {
         if let Some(body) = document().body() {

@@ -7,7 +7,9 @@ use super::audit::{self, Actor, Event};
 use super::store;
 use super::util::{hash_token, new_token, now_ms};
 use super::AppState;
-use crate::model::{validate_email, AppError, Permission, ProjectSummary, MAX_EMAIL};
+use crate::model::{
+    validate_email, AppError, Language, Permission, ProjectSummary, Theme, Viewer, MAX_EMAIL,
+};
 use sqlx::Row;
 use std::sync::Arc;
 use std::time::Duration;
@@ -86,6 +88,10 @@ pub struct RequestMeta {
 pub struct Principal {
     pub user_id: i64,
     pub email: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub language: Language,
+    pub theme: Theme,
     pub is_superadmin: bool,
     pub session_id: i64,
     /// Effective permissions per project (role ∪ groups); every project for a superadmin.
@@ -97,6 +103,27 @@ pub struct Principal {
 pub struct Auth(pub Option<Arc<Principal>>);
 
 impl Principal {
+    /// The signed-in person as the pages see them, made from what the session lookup already
+    /// read: known before a page renders, so no page waits on it.
+    pub fn viewer(&self) -> Viewer {
+        Viewer {
+            id: self.user_id,
+            email: self.email.clone(),
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            is_superadmin: self.is_superadmin,
+            language: self.language,
+            theme: self.theme,
+            // Only projects whose console the viewer may see appear in the picker.
+            projects: self
+                .projects
+                .iter()
+                .filter(|p| p.sees_console())
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// The one permission check: the caller holds `perm` in the project `slug`. Returns the
     /// project's id for the caller's scoped queries. Unknown and unpermitted projects give the
     /// same answer, so project slugs cannot be probed.
@@ -135,7 +162,8 @@ impl Auth {
 pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Principal>, AppError> {
     let now = now_ms();
     let row = sqlx::query(
-        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email, u.is_superadmin, u.status \
+        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email, u.is_superadmin, u.status, \
+                u.first_name, u.last_name, u.language, u.theme \
            FROM sessions s JOIN users u ON u.id = s.user_id \
           WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
     )
@@ -167,6 +195,10 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
     Ok(Some(Principal {
         user_id,
         email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        language: Language::parse(&row.try_get::<String, _>("language")?),
+        theme: Theme::parse(&row.try_get::<String, _>("theme")?),
         is_superadmin,
         session_id,
         projects: store::project_permissions(&state.db, user_id, is_superadmin).await?,

@@ -128,7 +128,6 @@ mod tests {
                     .fetch_one(db.pool())
                     .await
                     .unwrap(),
-                None,
             )
             .await
             .unwrap();

@@ -193,25 +193,16 @@ pub async fn project_permissions(
     Ok(out)
 }
 
-/// The signed-in person for the console shell: profile plus the projects they can manage.
-///
-/// `known` is the caller's effective permissions when the request already computed them (its
-/// [`super::auth::Principal`]), so they are not queried twice.
-pub async fn viewer(
-    db: &Db,
-    user_id: i64,
-    known: Option<Vec<ProjectSummary>>,
-) -> Result<Viewer, AppError> {
+/// A person as the console shell sees them (profile plus the projects they can manage), read
+/// from the database; a request's own caller is [`super::auth::Principal::viewer`].
+pub async fn viewer(db: &Db, user_id: i64) -> Result<Viewer, AppError> {
     let r = sqlx::query("SELECT id, email, first_name, last_name, is_superadmin, language, theme FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(db.pool())
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let is_superadmin = r.try_get::<i64, _>("is_superadmin")? != 0;
-    let mut projects = match known {
-        Some(p) => p,
-        None => project_permissions(db, user_id, is_superadmin).await?,
-    };
+    let mut projects = project_permissions(db, user_id, is_superadmin).await?;
     // Only projects whose console the viewer may see appear in the picker.
     projects.retain(|p| p.sees_console());
     Ok(Viewer {

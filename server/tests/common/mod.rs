@@ -260,6 +260,17 @@ pub fn session_cookie(res: &Response) -> Option<String> {
         })
 }
 
+/// Longest any one test may run: a response that never ends fails its test instead of holding
+/// the whole suite (and CI) until an outer limit.
+pub const TEST_DEADLINE: std::time::Duration = std::time::Duration::from_secs(180);
+
+/// Runs `test`, failing it if it is still running after [`TEST_DEADLINE`].
+pub async fn with_deadline(test: impl std::future::Future<Output = ()>) {
+    if tokio::time::timeout(TEST_DEADLINE, test).await.is_err() {
+        panic!("test still running after {TEST_DEADLINE:?}: something hangs");
+    }
+}
+
 /// Runs an async test body on both backends: `app_test!(name, |app| async move { … })`.
 #[macro_export]
 macro_rules! app_test {
@@ -275,11 +286,11 @@ macro_rules! app_test {
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                run(app::server::Backend::Sqlite).await
+                $crate::common::with_deadline(run(app::server::Backend::Sqlite)).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                run(app::server::Backend::Postgres).await
+                $crate::common::with_deadline(run(app::server::Backend::Postgres)).await
             }
         }
     };
@@ -295,11 +306,11 @@ macro_rules! backend_test {
             use super::*;
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                ($body)(app::server::Backend::Sqlite).await
+                $crate::common::with_deadline(($body)(app::server::Backend::Sqlite)).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                ($body)(app::server::Backend::Postgres).await
+                $crate::common::with_deadline(($body)(app::server::Backend::Postgres)).await
             }
         }
     };
