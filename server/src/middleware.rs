@@ -56,11 +56,21 @@ pub async fn request_context(
         }
     }
 
-    // Static assets (the wasm, JS and CSS) need no principal: skip the session lookup.
-    let is_asset = req.uri().path().starts_with("/pkg/");
+    // Static assets (the wasm, JS and CSS) and the health check need no principal: no
+    // session lookup.
+    let path = req.uri().path();
+    let is_asset = path.starts_with("/pkg/") || path == "/healthz";
+    let reading = matches!(*req.method(), Method::GET | Method::HEAD);
+    // Without its database Roster still serves what needs none (assets, the sign-in page, the
+    // health check saying so) and answers everything else with 503 at once.
+    let db_down = !state.db.is_up();
+    if db_down && !is_asset && !(reading && is_public_page(path)) {
+        return unavailable(path);
+    }
     let principal = match &meta.session_token {
-        Some(token) if !is_asset => match auth::authenticate(&state, token).await {
+        Some(token) if !is_asset && !db_down => match auth::authenticate(&state, token).await {
             Ok(p) => p.map(Arc::new),
+            Err(AppError::Unavailable) => return unavailable(path),
             Err(e) => return error_response(&e),
         },
         _ => None,
@@ -150,15 +160,16 @@ pub async fn require_sign_in(req: Request, next: Next) -> Response {
     res
 }
 
-/// A self-contained 403 page (no scripts, no external styles).
-fn forbidden_page() -> Response {
-    let html = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>No access · Roster</title>\
-        <style>body{font:14px system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;color:#111827}\
-        main{max-width:420px;text-align:center}a{color:#4f46e5}</style></head><body><main>\
-        <h1>You don't have access to this project</h1>\
-        <p>Ask one of its owners to add you, or pick another project.</p><p><a href=\"/\">Go to Roster</a></p>\
-        </main></body></html>";
-    let mut res = (StatusCode::FORBIDDEN, axum::response::Html(html)).into_response();
+/// A self-contained page (no scripts, no external styles) for answers given before any page
+/// can render.
+fn plain_page(status: StatusCode, title: &str, heading: &str, text: &str) -> Response {
+    let html = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title} · Roster</title>\
+        <style>body{{font:14px system-ui,sans-serif;display:grid;place-items:center;min-height:90vh;color:#111827}}\
+        main{{max-width:420px;text-align:center}}a{{color:#4f46e5}}</style></head><body><main>\
+        <h1>{heading}</h1><p>{text}</p><p><a href=\"/\">Go to Roster</a></p></main></body></html>"
+    );
+    let mut res = (status, axum::response::Html(html)).into_response();
     res.headers_mut().insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -166,6 +177,44 @@ fn forbidden_page() -> Response {
         ),
     );
     res
+}
+
+fn forbidden_page() -> Response {
+    plain_page(
+        StatusCode::FORBIDDEN,
+        "No access",
+        "You don't have access to this project",
+        "Ask one of its owners to add you, or pick another project.",
+    )
+}
+
+/// How long a client should wait before trying again after a 503.
+const RETRY_AFTER_SECONDS: &str = "5";
+
+/// The answer while the database (or the server) cannot serve a request: a 503 at once, as a
+/// page for browsers and as an [`AppError`] for the API, with `Retry-After`.
+pub fn unavailable(path: &str) -> Response {
+    let mut res = if path.starts_with("/api/") {
+        error_response(&AppError::Unavailable)
+    } else {
+        plain_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Unavailable",
+            "Roster is unavailable for a moment",
+            "It cannot reach its database right now and will be back by itself. Nothing was \
+             changed; try again in a few seconds.",
+        )
+    };
+    res.headers_mut().insert(
+        header::RETRY_AFTER,
+        HeaderValue::from_static(RETRY_AFTER_SECONDS),
+    );
+    res
+}
+
+/// Pages anyone may open, which need no database to render.
+fn is_public_page(path: &str) -> bool {
+    matches!(path, "/login" | "/forgot-password" | "/reset-password")
 }
 
 /// Server functions answer every error with a 500 whose body is the `AppError`; this gives
@@ -187,13 +236,11 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
+/// An error answered before a server function runs, in the body server functions use (the
+/// serialized [`AppError`]), so the browser shows its message.
 pub fn error_response(e: &AppError) -> Response {
     let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        axum::Json(serde_json::json!({ "error": e.to_string() })),
-    )
-        .into_response()
+    (status, axum::Json(e)).into_response()
 }
 
 /// Headers every response carries. Pages set their own nonce-based CSP; anything else gets a

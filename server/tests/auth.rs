@@ -342,7 +342,7 @@ app_test!(
                 .await
                 .unwrap();
             assert_eq!(res.status(), 403, "{header}");
-            assert!(res.text().await.unwrap().contains("another site"));
+            assert!(error_message(res).await.contains("another site"));
         }
         assert_eq!(
             app.viewer(&c).await["email"],

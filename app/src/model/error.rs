@@ -29,6 +29,10 @@ pub enum AppError {
     CrossSite,
     #[error("Could not reach Roster: {0}")]
     Network(String),
+    /// The database (or another part Roster needs) cannot be reached, or the server is too
+    /// busy to answer in time; nothing was changed.
+    #[error("Roster is unavailable for a moment. Nothing was changed; please try again shortly.")]
+    Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
 }
@@ -59,6 +63,7 @@ impl AppError {
             AppError::Conflict(_) => 409,
             AppError::Locked { .. } => 429,
             AppError::Network(_) => 502,
+            AppError::Unavailable => 503,
             AppError::Internal => 500,
         }
     }
@@ -88,6 +93,14 @@ impl From<sqlx::Error> for AppError {
             sqlx::Error::RowNotFound => AppError::NotFound("The record".into()),
             sqlx::Error::Database(db) if db.is_unique_violation() => {
                 AppError::Conflict("That already exists.".into())
+            }
+            // The database cannot be reached: a clear 503, not an internal error.
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_) => {
+                tracing::warn!(error = %e, "database unavailable");
+                AppError::Unavailable
             }
             _ => {
                 tracing::error!(error = %e, "database error");

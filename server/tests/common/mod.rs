@@ -36,15 +36,22 @@ impl TestApp {
         pw: PasswordConfig,
     ) -> TestApp {
         let test_db = TestDb::new(backend).await;
+        let db = test_db.db.clone();
+        Self::spawn_over(test_db, db, tweak, pw).await
+    }
+
+    /// A server on `db`: the test database itself, or another way to reach it (a proxy a test
+    /// can cut).
+    pub async fn spawn_over(
+        test_db: TestDb,
+        db: Db,
+        tweak: impl FnOnce(&mut AuthConfig),
+        pw: PasswordConfig,
+    ) -> TestApp {
         let passwords = Passwords::new(pw);
-        app::server::bootstrap::bootstrap(
-            &test_db.db,
-            &passwords,
-            Some(ADMIN_EMAIL),
-            Some(PASSWORD),
-        )
-        .await
-        .expect("bootstrap");
+        app::server::bootstrap::bootstrap(&db, &passwords, Some(ADMIN_EMAIL), Some(PASSWORD))
+            .await
+            .expect("bootstrap");
         let mut auth = AuthConfig::default();
         tweak(&mut auth);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -56,7 +63,7 @@ impl TestApp {
             .build();
         let state = AppState {
             leptos_options,
-            db: test_db.db.clone(),
+            db,
             passwords,
             auth: Arc::new(auth),
         };

@@ -7,6 +7,8 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 pub mod testing;
@@ -26,7 +28,16 @@ pub struct Db {
     /// try to upgrade from read to write. On PostgreSQL, the same pool as `read`.
     write: AnyPool,
     backend: Backend,
+    /// Whether the last health check reached the database. While it did not, requests that
+    /// need the database are answered at once with 503 instead of each waiting out a connect
+    /// timeout. Always true on SQLite (a file next to the process).
+    up: Arc<AtomicBool>,
 }
+
+/// How long a health check waits for the database before calling it unreachable.
+pub const HEALTH_TIMEOUT: Duration = Duration::from_millis(800);
+/// How often a PostgreSQL pool's health is checked in the background.
+const HEALTH_INTERVAL: Duration = Duration::from_secs(1);
 
 static DRIVERS: std::sync::Once = std::sync::Once::new();
 
@@ -73,11 +84,14 @@ impl Db {
                     .connect_with(options)
                     .await
                     .map_err(fail)?;
-                Ok(Db {
+                let db = Db {
                     read: pool.clone(),
                     write: pool,
                     backend,
-                })
+                    up: Arc::new(AtomicBool::new(true)),
+                };
+                db.watch_health();
+                Ok(db)
             }
             Backend::Sqlite => {
                 let write = AnyPoolOptions::new()
@@ -96,6 +110,7 @@ impl Db {
                     read,
                     write,
                     backend,
+                    up: Arc::new(AtomicBool::new(true)),
                 })
             }
         }
@@ -136,10 +151,51 @@ impl Db {
         })
     }
 
-    /// A cheap round trip, for `/healthz`.
+    /// A cheap round trip within [`HEALTH_TIMEOUT`], for `/healthz`; records the answer.
     pub async fn ping(&self) -> Result<(), AppError> {
-        sqlx::query("SELECT 1").execute(&self.read).await?;
-        Ok(())
+        let reached = matches!(
+            tokio::time::timeout(HEALTH_TIMEOUT, sqlx::query("SELECT 1").execute(&self.read)).await,
+            Ok(Ok(_))
+        );
+        if self.backend == Backend::Postgres {
+            self.up.store(reached, Ordering::Relaxed);
+        }
+        if reached {
+            Ok(())
+        } else {
+            Err(AppError::Unavailable)
+        }
+    }
+
+    /// Whether the database answered its last health check.
+    pub fn is_up(&self) -> bool {
+        self.up.load(Ordering::Relaxed)
+    }
+
+    /// Checks a PostgreSQL server every [`HEALTH_INTERVAL`] until the pool is closed, so an
+    /// outage is noticed (and its end too) without a request paying for it.
+    fn watch_health(&self) {
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let db = self.clone();
+        runtime.spawn(async move {
+            while !db.read.is_closed() {
+                tokio::time::sleep(HEALTH_INTERVAL).await;
+                if db.read.is_closed() {
+                    break;
+                }
+                let was_up = db.is_up();
+                let up = db.ping().await.is_ok();
+                if was_up != up {
+                    if up {
+                        tracing::warn!("database reachable again");
+                    } else {
+                        tracing::error!("database unreachable: answering 503 until it is back");
+                    }
+                }
+            }
+        });
     }
 
     pub async fn close(&self) {

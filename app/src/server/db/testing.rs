@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 pub struct TestDb {
     pub db: Db,
+    /// The URL `db` was opened with (another pool may open it too).
+    pub url: String,
     cleanup: Cleanup,
 }
 
@@ -31,12 +33,12 @@ impl TestDb {
                 let dir = std::env::temp_dir().join("roster-tests");
                 std::fs::create_dir_all(&dir).unwrap();
                 let file = dir.join(format!("{name}.db"));
-                let db = Db::connect(&format!("sqlite://{}?mode=rwc", file.display()))
-                    .await
-                    .expect("open sqlite test database");
+                let url = format!("sqlite://{}?mode=rwc", file.display());
+                let db = Db::connect(&url).await.expect("open sqlite test database");
                 db.migrate().await.expect("migrate sqlite");
                 TestDb {
                     db,
+                    url,
                     cleanup: Cleanup::File(file),
                 }
             }
@@ -60,6 +62,7 @@ impl TestDb {
                 db.migrate().await.expect("migrate postgres");
                 TestDb {
                     db,
+                    url,
                     cleanup: Cleanup::PgDatabase { admin_url, name },
                 }
             }
