@@ -1,5 +1,5 @@
 //! Configuration from the environment (each setting also has a command-line flag).
-use app::server::auth::{AuthConfig, ThrottleConfig};
+use app::server::auth::{loopback_hosts, parse_public_url, AuthConfig, ThrottleConfig};
 use app::server::password::PasswordConfig;
 use clap::Args;
 use std::net::SocketAddr;
@@ -38,6 +38,15 @@ pub struct Config {
     /// loopback address (a browser on this machine may use plain http).
     #[arg(long, env = "ROSTER_SECURE_COOKIES")]
     pub secure_cookies: Option<bool>,
+    /// The address people use to reach Roster, e.g. https://roster.example.com: links in
+    /// mail point there, and requests for any other host name are refused. Unset: the listen
+    /// address (then also localhost), which only suits a loopback or a fixed address.
+    #[arg(long, env = "ROSTER_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// More host names (host[:port], comma-separated) Roster answers besides the public
+    /// URL's, e.g. an internal name a proxy uses.
+    #[arg(long, env = "ROSTER_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
     /// Trust X-Forwarded-For and X-Forwarded-Proto (only behind a reverse proxy you run).
     #[arg(long, env = "ROSTER_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
@@ -56,18 +65,48 @@ pub struct Config {
 }
 
 impl Config {
-    pub fn auth(&self) -> AuthConfig {
-        AuthConfig {
+    pub fn auth(&self) -> Result<AuthConfig, String> {
+        let (public_url, mut allowed_hosts) = match &self.public_url {
+            Some(url) if !url.trim().is_empty() => {
+                let (url, host) = parse_public_url(url)?;
+                (url, vec![host])
+            }
+            _ if self.addr.ip().is_unspecified() => {
+                return Err(format!(
+                    "Roster listens on every address ({}): set ROSTER_PUBLIC_URL to the address \
+                     people use (e.g. https://roster.example.com), so links in mail point there \
+                     and other host names are refused",
+                    self.addr
+                ))
+            }
+            _ if self.addr.ip().is_loopback() => (
+                format!("http://{}", self.addr),
+                loopback_hosts(self.addr.port()),
+            ),
+            _ => (format!("http://{}", self.addr), vec![self.addr.to_string()]),
+        };
+        allowed_hosts.extend(
+            self.allowed_hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty()),
+        );
+        let https = public_url.starts_with("https://");
+        Ok(AuthConfig {
             idle_timeout: Duration::from_secs(self.session_idle_minutes * 60),
             absolute_timeout: Duration::from_secs(self.session_max_hours * 3600),
-            secure_cookies: self.secure_cookies.unwrap_or(!self.addr.ip().is_loopback()),
+            secure_cookies: self
+                .secure_cookies
+                .unwrap_or(https || !self.addr.ip().is_loopback()),
             trust_proxy: self.trust_proxy,
             throttle: ThrottleConfig {
                 account_lock_after: self.lock_after,
                 lock_for: Duration::from_secs(self.lock_minutes * 60),
                 ..ThrottleConfig::default()
             },
-        }
+            public_url,
+            allowed_hosts,
+        })
     }
 
     pub fn passwords(&self) -> PasswordConfig {
@@ -86,19 +125,55 @@ mod tests {
         config: Config,
     }
 
-    fn secure(args: &[&str]) -> bool {
+    fn auth(args: &[&str]) -> Result<AuthConfig, String> {
         let mut all = vec!["roster"];
         all.extend(args);
-        Cli::try_parse_from(all)
-            .unwrap()
-            .config
-            .auth()
-            .secure_cookies
+        Cli::try_parse_from(all).unwrap().config.auth()
+    }
+
+    fn secure(args: &[&str]) -> bool {
+        let mut with_url = args.to_vec();
+        if !args.contains(&"--public-url") {
+            with_url.extend(["--public-url", "http://roster.test"]);
+        }
+        auth(&with_url).unwrap().secure_cookies
+    }
+
+    #[test]
+    fn links_and_host_names_come_from_the_public_url() {
+        let a = auth(&["--public-url", "https://Roster.Example.com/"]).unwrap();
+        assert_eq!(a.public_url, "https://Roster.Example.com");
+        assert!(a.host_allowed("roster.example.com"));
+        assert!(!a.host_allowed("127.0.0.1:3000"));
+        assert!(a.secure_cookies, "https public URL");
+        let a = auth(&[
+            "--public-url",
+            "http://roster.test:8080",
+            "--allowed-hosts",
+            "roster.internal:3000, other.test",
+        ])
+        .unwrap();
+        assert!(a.host_allowed("roster.test:8080"));
+        assert!(a.host_allowed("roster.internal:3000"));
+        assert!(a.host_allowed("OTHER.test"));
+        assert!(!a.host_allowed("roster.test"));
+        // Unset on loopback: the listen address and its local names.
+        let a = auth(&["--addr", "127.0.0.1:3100"]).unwrap();
+        assert_eq!(a.public_url, "http://127.0.0.1:3100");
+        assert!(a.host_allowed("localhost:3100"));
+        assert!(!a.host_allowed("evil.example:3100"));
+        // Listening everywhere without a public URL would make links from guesswork.
+        assert!(auth(&["--addr", "0.0.0.0:3000"])
+            .unwrap_err()
+            .contains("ROSTER_PUBLIC_URL"));
+        for bad in ["roster.test", "ftp://roster.test", "https://roster.test/app", "https://"] {
+            assert!(auth(&["--public-url", bad]).is_err(), "{bad}");
+        }
     }
 
     #[test]
     fn session_cookies_are_secure_unless_roster_listens_on_loopback() {
-        assert!(!secure(&["--addr", "127.0.0.1:3000"]));
+        assert!(!secure(&["--addr", "127.0.0.1:3000", "--public-url", "http://127.0.0.1:3000"]));
         assert!(!secure(&["--addr", "[::1]:3000"]));
         assert!(secure(&["--addr", "0.0.0.0:3000"]));
         assert!(secure(&["--addr", "192.0.2.7:443"]));

@@ -25,6 +25,7 @@ use tracing::Level;
 
 /// Opens the database, migrates it and bootstraps an empty one; prints first-start credentials.
 pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
+    let auth = config.auth()?;
     let db = Db::open(config.database_url.as_deref(), &config.data_dir)
         .await
         .map_err(|_| "cannot open the database (see the log above)".to_string())?;
@@ -41,10 +42,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     .await
     {
         Ok(Some(created)) => {
-            println!(
-                "\n  Roster is ready. Sign in at http://{}/login",
-                config.addr
-            );
+            println!("\n  Roster is ready. Sign in at {}/login", auth.public_url);
             println!("    email:    {}", created.email);
             match &created.generated_password {
                 Some(p) => println!("    password: {p}   (generated; shown only this once)\n"),
@@ -65,7 +63,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         leptos_options,
         db,
         passwords,
-        auth: Arc::new(config.auth()),
+        auth: Arc::new(auth),
     })
 }
 

@@ -18,6 +18,19 @@ pub async fn request_context(
     next: Next,
 ) -> Response {
     let headers = req.headers();
+    // Only the host names Roster is configured for (a rebinding attacker's name is not one);
+    // load balancers probe /healthz by address.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    if req.uri().path() != "/healthz" && !host.is_some_and(|h| state.auth.host_allowed(h)) {
+        return (
+            StatusCode::MISDIRECTED_REQUEST,
+            "Roster does not answer for this host name.",
+        )
+            .into_response();
+    }
     let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()

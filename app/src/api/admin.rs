@@ -120,7 +120,7 @@ pub async fn send_password_reset(project: String, id: i64) -> Result<String, App
         &actor,
         project_id,
         id,
-        &super::ctx::origin(&c.meta),
+        &c.state.auth.public_url,
     )
     .await
 }

@@ -46,26 +46,6 @@ pub(crate) mod ctx {
         }
     }
 
-    /// This site's origin as the browser sees it, for links in emails. The middleware has
-    /// already refused cross-site state changes, so the Origin (or Host) is this site's.
-    pub fn origin(meta: &RequestMeta) -> String {
-        let headers = use_context::<http::request::Parts>().map(|p| p.headers);
-        let get = |name: http::HeaderName| {
-            headers
-                .as_ref()
-                .and_then(|h| h.get(name))
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_string)
-        };
-        get(http::header::ORIGIN)
-            .filter(|o| o.starts_with("http://") || o.starts_with("https://"))
-            .or_else(|| {
-                get(http::header::HOST)
-                    .map(|h| format!("{}://{h}", if meta.https { "https" } else { "http" }))
-            })
-            .unwrap_or_else(|| "http://localhost:3000".into())
-    }
-
     /// Plain HTML form posts (no JavaScript) are answered with a redirect to `to`.
     pub fn redirect_form_post(to: &str) {
         let is_form = use_context::<http::request::Parts>()

@@ -58,18 +58,60 @@ pub struct AuthConfig {
     /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy.
     pub trust_proxy: bool,
     pub throttle: ThrottleConfig,
+    /// Where people reach Roster (`scheme://host[:port]`, no trailing slash): every link in
+    /// mail is built on it, never on what a request says.
+    pub public_url: String,
+    /// The `Host` values Roster answers (`host[:port]`, lowercase); any other is refused,
+    /// which also defeats DNS rebinding. The public URL's host is always one.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl Default for AuthConfig {
     fn default() -> Self {
+        let addr: std::net::SocketAddr = ([127, 0, 0, 1], 3000).into();
         AuthConfig {
             idle_timeout: Duration::from_secs(7 * 24 * 3600),
             absolute_timeout: Duration::from_secs(30 * 24 * 3600),
             secure_cookies: false,
             trust_proxy: false,
             throttle: ThrottleConfig::default(),
+            public_url: format!("http://{addr}"),
+            allowed_hosts: loopback_hosts(addr.port()),
         }
     }
+}
+
+impl AuthConfig {
+    /// Whether a request's `Host` is one Roster answers.
+    pub fn host_allowed(&self, host: &str) -> bool {
+        self.allowed_hosts
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(host))
+    }
+}
+
+/// The names a browser on this machine uses for a loopback listener on `port`.
+pub fn loopback_hosts(port: u16) -> Vec<String> {
+    ["127.0.0.1", "localhost", "[::1]"]
+        .iter()
+        .map(|h| format!("{h}:{port}"))
+        .collect()
+}
+
+/// Checks a public URL (`http(s)://host[:port]`, nothing after it) and answers it without a
+/// trailing slash, with its host (lowercase, port kept) for the allowlist.
+pub fn parse_public_url(url: &str) -> Result<(String, String), String> {
+    let url = url.trim().trim_end_matches('/');
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| format!("public URL {url:?} must start with https:// or http://"))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+        return Err(format!(
+            "public URL {url:?} must be scheme://host[:port] with nothing after it"
+        ));
+    }
+    Ok((url.to_string(), rest.to_ascii_lowercase()))
 }
 
 /// Where a request comes from; put in the request's extensions by the server's middleware.

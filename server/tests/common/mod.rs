@@ -52,10 +52,14 @@ impl TestApp {
         app::server::bootstrap::bootstrap(&db, &passwords, Some(ADMIN_EMAIL), Some(PASSWORD))
             .await
             .expect("bootstrap");
-        let mut auth = AuthConfig::default();
-        tweak(&mut auth);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
+        let mut auth = AuthConfig {
+            public_url: format!("http://{addr}"),
+            allowed_hosts: vec![addr.to_string()],
+            ..AuthConfig::default()
+        };
+        tweak(&mut auth);
         let leptos_options = LeptosOptions::builder()
             .output_name("roster")
             .site_root("target/site")
