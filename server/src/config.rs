@@ -166,14 +166,24 @@ mod tests {
         assert!(auth(&["--addr", "0.0.0.0:3000"])
             .unwrap_err()
             .contains("ROSTER_PUBLIC_URL"));
-        for bad in ["roster.test", "ftp://roster.test", "https://roster.test/app", "https://"] {
+        for bad in [
+            "roster.test",
+            "ftp://roster.test",
+            "https://roster.test/app",
+            "https://",
+        ] {
             assert!(auth(&["--public-url", bad]).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn session_cookies_are_secure_unless_roster_listens_on_loopback() {
-        assert!(!secure(&["--addr", "127.0.0.1:3000", "--public-url", "http://127.0.0.1:3000"]));
+        assert!(!secure(&[
+            "--addr",
+            "127.0.0.1:3000",
+            "--public-url",
+            "http://127.0.0.1:3000"
+        ]));
         assert!(!secure(&["--addr", "[::1]:3000"]));
         assert!(secure(&["--addr", "0.0.0.0:3000"]));
         assert!(secure(&["--addr", "192.0.2.7:443"]));
