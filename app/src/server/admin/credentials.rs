@@ -1,5 +1,138 @@
-//! Actions that can hand over an account: reset links (and the rules for email changes).
+//! Actions that can hand over an account: reset links and email changes. Whoever controls a
+//! person's address controls their account, so these need more than `users:update`
+//! ([`may_take_over`]), and an email change ends what the old address could still use.
 use super::*;
+
+/// Changing someone's email or sending them a reset link needs, in every project the person
+/// belongs to, `users:update` and every built-in permission the person holds there: nobody
+/// takes over an account more powerful than their own. Only a superadmin does it to a
+/// superadmin.
+pub(super) async fn may_take_over(
+    tx: &mut Tx,
+    principal: &Principal,
+    t: &Target,
+) -> Result<(), AppError> {
+    if principal.is_superadmin {
+        return Ok(());
+    }
+    if t.is_superadmin {
+        return Err(AppError::Conflict(
+            "Only a superadmin can change a superadmin.".into(),
+        ));
+    }
+    let held = sqlx::query(
+        "SELECT m.project_id, rp.permission FROM memberships m \
+           LEFT JOIN role_permissions rp ON rp.role_id = m.role_id WHERE m.user_id = $1 \
+         UNION \
+         SELECT g.project_id, gp.permission FROM group_members gm \
+           JOIN groups g ON g.id = gm.group_id \
+           JOIN memberships m ON m.project_id = g.project_id AND m.user_id = gm.user_id \
+           JOIN group_permissions gp ON gp.group_id = g.id WHERE gm.user_id = $1",
+    )
+    .bind(t.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    for row in held {
+        let project: i64 = row.try_get("project_id")?;
+        let perm = row
+            .try_get::<Option<String>, _>("permission")?
+            .and_then(|p| p.parse::<Permission>().ok());
+        let short = !principal.can(Permission::UsersUpdate, project)
+            || perm.is_some_and(|p| !principal.can(p, project));
+        if short {
+            return Err(AppError::Conflict(format!(
+                "{} holds permissions you don't have (here or in another of their projects), so \
+                 only someone who holds all of them can change their email or send them a reset \
+                 link.",
+                t.email
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Every unused reset link of a person stops working.
+pub(super) async fn end_reset_links(tx: &mut Tx, user_id: i64) -> Result<(), AppError> {
+    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now_ms())
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Refuses an address another account has, saying so only when the principal can see that
+/// account (it shares a project they read): accounts of other projects stay unknown.
+pub(super) async fn check_email_free(
+    tx: &mut Tx,
+    principal: &Principal,
+    user_id: i64,
+    email: &str,
+) -> Result<(), AppError> {
+    let Some(other): Option<i64> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1 AND id <> $2")
+            .bind(email)
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?
+    else {
+        return Ok(());
+    };
+    let theirs: Vec<i64> =
+        sqlx::query_scalar("SELECT project_id FROM memberships WHERE user_id = $1")
+            .bind(other)
+            .fetch_all(&mut **tx)
+            .await?;
+    let visible = principal.is_superadmin
+        || theirs
+            .iter()
+            .any(|p| principal.can(Permission::UsersRead, *p));
+    Err(AppError::validation(
+        "email",
+        if visible {
+            "A user with this email already exists."
+        } else {
+            "This email address can't be used for this account."
+        },
+    ))
+}
+
+/// After an email change: the old address is told (where it went and who changed it), the
+/// person's unused reset links die, and their sessions end (all but the caller's own when they
+/// changed their own address). Answers how many sessions ended.
+pub(super) async fn after_email_change(
+    tx: &mut Tx,
+    principal: &Principal,
+    user_id: i64,
+    old: &str,
+    new: &str,
+) -> Result<u64, AppError> {
+    end_reset_links(tx, user_id).await?;
+    let ended = sqlx::query(
+        "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id <> $3",
+    )
+    .bind(now_ms())
+    .bind(user_id)
+    .bind(if principal.user_id == user_id {
+        principal.session_id
+    } else {
+        0
+    })
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    crate::server::mail::queue(
+        tx,
+        old,
+        "Your Roster email address was changed",
+        &format!(
+            "Hello,\n\nThe email address of your Roster account was changed from {old} to {new} by {by}. Mail for the account now goes to the new address, and you were signed out everywhere.\n\nIf you did not expect this, contact your administrator at once.\n",
+            by = principal.email
+        ),
+    )
+    .await?;
+    Ok(ended)
+}
 
 /// How long a password-reset link works.
 pub const RESET_TTL_MS: i64 = 3600 * 1000;
@@ -23,14 +156,10 @@ pub async fn send_password_reset(
         )));
     }
     if principal.user_id != user_id {
-        account_wide(&mut tx, principal, &t, Permission::UsersUpdate).await?;
+        may_take_over(&mut tx, principal, &t).await?;
     }
+    end_reset_links(&mut tx, user_id).await?;
     let now = now_ms();
-    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
     let token = crate::server::util::new_token();
     sqlx::query(
         "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",

@@ -161,6 +161,13 @@ pub async fn update(
     if !changed.is_empty() {
         if principal.user_id != user_id {
             account_wide(&mut tx, principal, &t, Permission::UsersUpdate).await?;
+            if changed.contains(&"email") {
+                super::credentials::may_take_over(&mut tx, principal, &t).await?;
+            }
+        }
+        if changed.contains(&"email") {
+            super::credentials::check_email_free(&mut tx, principal, user_id, &checked.email)
+                .await?;
         }
         sqlx::query(
             "UPDATE users SET first_name = $1, last_name = $2, email = $3, phone = $4, metadata = $5, updated_at = $6 WHERE id = $7",
@@ -182,6 +189,20 @@ pub async fn update(
         })?;
         sync_memberships(&mut tx, user_id).await?;
     }
+    let sessions_ended = if changed.contains(&"email") {
+        Some(
+            super::credentials::after_email_change(
+                &mut tx,
+                principal,
+                user_id,
+                &t.email,
+                &checked.email,
+            )
+            .await?,
+        )
+    } else {
+        None
+    };
     let role_change = set_role_tx(&mut tx, principal, project_id, &t, edit.role.trim()).await?;
     let current = groups_of(&mut tx, project_id, user_id).await?;
     let added: Vec<&String> = wanted.difference(&current).collect();
@@ -213,6 +234,7 @@ pub async fn update(
     }
     if changed.contains(&"email") {
         details["email"] = json!({ "from": t.email, "to": checked.email });
+        details["sessions_revoked"] = json!(sessions_ended);
     }
     audit::record(
         &mut tx,

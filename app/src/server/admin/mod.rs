@@ -8,7 +8,10 @@
 //! - only an owner (`project:manage`) changes an owner or grants the owner role, and only a
 //!   superadmin changes a superadmin;
 //! - account-wide changes (profile, status, delete) need the permission in every project the
-//!   target belongs to, so an admin of one tenant cannot lock a person out of another.
+//!   target belongs to, so an admin of one tenant cannot lock a person out of another;
+//! - changing someone's email or sending them a reset link needs every built-in permission
+//!   they hold, in each of their projects (see `credentials`): no takeover of a stronger
+//!   account.
 //!
 //! Every change and its audit event commit in one transaction.
 use super::audit::{self, Actor, Event};

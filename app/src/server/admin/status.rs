@@ -38,6 +38,8 @@ pub(super) async fn set_status_tx(
     sync_memberships(tx, user_id).await?;
     let event = if to == Status::Inactive {
         let revoked = revoke_all_sessions(tx, user_id).await?;
+        // A reset link sent before would let the person back in once reactivated.
+        super::credentials::end_reset_links(tx, user_id).await?;
         let mut details = json!({ "sessions_revoked": revoked });
         if let Some(r) = reason.map(str::trim).filter(|r| !r.is_empty()) {
             details["reason"] = json!(r);
