@@ -245,6 +245,12 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
         parts.status =
             StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if e == AppError::Unavailable {
+            parts.headers.insert(
+                header::RETRY_AFTER,
+                HeaderValue::from_static(RETRY_AFTER_SECONDS),
+            );
+        }
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }

@@ -371,7 +371,18 @@ pub async fn sign_in(
         .map(|r| r.try_get("password_hash"))
         .transpose()?
         .flatten();
-    let ok = state.passwords.verify(password, hash.as_deref()).await?;
+    let ok = match state.passwords.verify(password, hash.as_deref()).await {
+        Ok(ok) => ok,
+        Err(e) => {
+            // Turned away (Roster is busy) or failed before any check: not a guess, so its
+            // reservations are given back.
+            let mut tx = state.db.begin().await?;
+            release_attempt(&mut tx, &account_key).await?;
+            release_attempt(&mut tx, &ip_key).await?;
+            tx.commit().await?;
+            return Err(e);
+        }
+    };
     let status: Option<String> = user.as_ref().map(|r| r.try_get("status")).transpose()?;
 
     if !ok {

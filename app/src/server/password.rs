@@ -1,12 +1,15 @@
 //! argon2id password hashing, off the async runtime and under a concurrency cap, so a flood of
 //! sign-ins queues instead of starving other requests or exhausting memory (each hash holds
-//! `memory_kib` of RAM while it runs).
+//! `memory_kib` of RAM while it runs). The queue itself is bounded in length and in waiting
+//! time: past either, the caller is told at once that Roster is busy (503, `Retry-After`).
 use crate::model::AppError;
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::{Algorithm, Argon2, Params, Version};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 use tokio::sync::Semaphore;
 
 #[derive(Debug, Clone, Copy)]
@@ -16,6 +19,10 @@ pub struct PasswordConfig {
     pub parallelism: u32,
     /// How many hashes may run at once.
     pub max_concurrent: usize,
+    /// How many may wait for one of those slots; more are turned away.
+    pub max_waiting: usize,
+    /// How long one may wait for a slot before it is turned away.
+    pub max_wait: Duration,
 }
 
 impl PasswordConfig {
@@ -28,6 +35,10 @@ impl PasswordConfig {
             max_concurrent: std::thread::available_parallelism()
                 .map(|n| n.get())
                 .unwrap_or(2),
+            // A hash takes ~20-40 ms per core: 64 waiting is well under a second of work per
+            // core, and nobody waits more than 5 s for a slot.
+            max_waiting: 64,
+            max_wait: Duration::from_secs(5),
         }
     }
     /// Cheap parameters for tests only (still argon2id).
@@ -37,6 +48,8 @@ impl PasswordConfig {
             iterations: 1,
             parallelism: 1,
             max_concurrent: 4,
+            max_waiting: 1024,
+            max_wait: Duration::from_secs(30),
         }
     }
 }
@@ -45,6 +58,9 @@ impl PasswordConfig {
 pub struct Passwords {
     argon: Argon2<'static>,
     permits: Arc<Semaphore>,
+    waiting: Arc<AtomicUsize>,
+    max_waiting: usize,
+    max_wait: Duration,
     /// A hash of a random password, verified against when the email is unknown so that an
     /// unknown email costs the same time as a wrong password.
     dummy: Arc<OnceLock<String>>,
@@ -57,6 +73,9 @@ impl Passwords {
         Passwords {
             argon: Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
             permits: Arc::new(Semaphore::new(cfg.max_concurrent.max(1))),
+            waiting: Arc::new(AtomicUsize::new(0)),
+            max_waiting: cfg.max_waiting,
+            max_wait: cfg.max_wait,
             dummy: Arc::new(OnceLock::new()),
         }
     }
@@ -107,14 +126,41 @@ impl Passwords {
         &self,
         f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| AppError::Internal)?;
+        let permit = {
+            let _queued = Queued::join(&self.waiting, self.max_waiting)?;
+            tokio::time::timeout(self.max_wait, self.permits.acquire())
+                .await
+                .map_err(|_| busy("waited too long"))?
+                .map_err(|_| AppError::Internal)?
+        };
+        let _permit = permit;
         tokio::task::spawn_blocking(f)
             .await
             .map_err(|_| AppError::Internal)?
+    }
+}
+
+fn busy(why: &str) -> AppError {
+    tracing::warn!(why, "password hashing is saturated: turning a request away");
+    AppError::Unavailable
+}
+
+/// A place in the hashing queue, given back when dropped (served or given up).
+struct Queued<'a>(&'a AtomicUsize);
+
+impl<'a> Queued<'a> {
+    fn join(waiting: &'a AtomicUsize, max: usize) -> Result<Self, AppError> {
+        let place = Queued(waiting);
+        if waiting.fetch_add(1, Ordering::SeqCst) >= max {
+            return Err(busy("queue full"));
+        }
+        Ok(place)
+    }
+}
+
+impl Drop for Queued<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
