@@ -23,7 +23,8 @@ fn hash_file() -> Option<PathBuf> {
 
 /// `/pkg/…` from `site_root/pkg`, precompressed variants first.
 pub fn service(site_root: &str, immutable: bool) -> Router {
-    let dir = ServeDir::new(Path::new(site_root).join("pkg"))
+    // Mounted at /pkg/{*file} with the path kept: /pkg/x is site_root/pkg/x.
+    let dir = ServeDir::new(Path::new(site_root))
         .precompressed_br()
         .precompressed_gzip();
     let cache = if immutable {

@@ -50,6 +50,10 @@ pub struct Config {
     /// Trust X-Forwarded-For and X-Forwarded-Proto (only behind a reverse proxy you run).
     #[arg(long, env = "ROSTER_TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
+    /// How many reverse proxies are in front of Roster (each appends one address to
+    /// X-Forwarded-For); the client is that many entries from the right.
+    #[arg(long, env = "ROSTER_PROXY_HOPS", default_value_t = 1)]
+    pub proxy_hops: usize,
     /// A session unused for this many minutes expires.
     #[arg(long, env = "ROSTER_SESSION_IDLE_MINUTES", default_value_t = 7 * 24 * 60)]
     pub session_idle_minutes: u64,
@@ -99,6 +103,7 @@ impl Config {
                 .secure_cookies
                 .unwrap_or(https || !self.addr.ip().is_loopback()),
             trust_proxy: self.trust_proxy,
+            proxy_hops: self.proxy_hops,
             throttle: ThrottleConfig {
                 account_lock_after: self.lock_after,
                 lock_for: Duration::from_secs(self.lock_minutes * 60),

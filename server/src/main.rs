@@ -58,6 +58,7 @@ async fn main() {
             };
             tracing::info!("Roster listening on http://{}", cli.config.addr);
             let db = state.db.clone();
+            tokio::spawn(server::prune_throttle_forever(state.clone()));
             let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown_signal())

@@ -43,7 +43,8 @@ pub async fn request_context(
     };
     let ip = if state.auth.trust_proxy {
         forwarded("x-forwarded-for")
-            .and_then(|v| v.split(',').next().map(|s| s.trim().to_string()))
+            .and_then(|v| auth::forwarded_client(&v, state.auth.proxy_hops))
+            .map(|a| a.to_string())
             .or(peer)
     } else {
         peer

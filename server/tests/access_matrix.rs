@@ -381,7 +381,10 @@ async fn registry_is_complete() {
             ));
         }
     }
-    for p in server::plain_routes() {
+    let options = leptos::prelude::LeptosOptions::builder()
+        .output_name("roster")
+        .build();
+    for (p, _) in server::plain_routes(&options) {
         for method in ["GET", "HEAD"] {
             served.insert((method.to_string(), normalise(p)));
         }

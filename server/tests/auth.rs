@@ -723,3 +723,43 @@ backend_test!(
         app.stop().await;
     }
 );
+
+// Throttle rows whose window has passed and that hold no lock are pruned; the rest stay.
+app_test!(stale_throttle_rows_are_pruned, |app: TestApp| async move {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let hour = 3_600_000;
+    for (key, first_at, locked_until) in [
+        ("ip:192.0.2.1", now - 2 * hour, None),
+        ("ip:192.0.2.2", now - 2 * hour, Some(now - hour)),
+        ("ip:192.0.2.3", now - 2 * hour, Some(now + hour)),
+        ("ip:192.0.2.4", now - 60_000, None),
+    ] {
+        sqlx::query(
+            "INSERT INTO sign_in_throttle (key, failures, first_at, last_at, locked_until) \
+             VALUES ($1, 5, $2, $2, $3)",
+        )
+        .bind(key)
+        .bind(first_at)
+        .bind(locked_until)
+        .execute(app.db().pool())
+        .await
+        .unwrap();
+    }
+    let gone = app::server::auth::prune_throttle(app.db(), &app.state.auth.throttle)
+        .await
+        .unwrap();
+    assert_eq!(gone, 2);
+    let left: Vec<String> = sqlx::query_scalar("SELECT key FROM sign_in_throttle ORDER BY key")
+        .fetch_all(app.db().pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        left,
+        ["ip:192.0.2.3", "ip:192.0.2.4"],
+        "a lock and a fresh count stay"
+    );
+    app
+});

@@ -57,6 +57,8 @@ pub struct AuthConfig {
     pub secure_cookies: bool,
     /// Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy.
     pub trust_proxy: bool,
+    /// How many proxies Roster sits behind (each appends one address to X-Forwarded-For).
+    pub proxy_hops: usize,
     pub throttle: ThrottleConfig,
     /// Where people reach Roster (`scheme://host[:port]`, no trailing slash): every link in
     /// mail is built on it, never on what a request says.
@@ -74,6 +76,7 @@ impl Default for AuthConfig {
             absolute_timeout: Duration::from_secs(30 * 24 * 3600),
             secure_cookies: false,
             trust_proxy: false,
+            proxy_hops: 1,
             throttle: ThrottleConfig::default(),
             public_url: format!("http://{addr}"),
             allowed_hosts: loopback_hosts(addr.port()),
@@ -88,6 +91,20 @@ impl AuthConfig {
             .iter()
             .any(|h| h.eq_ignore_ascii_case(host))
     }
+}
+
+/// The client's address from an X-Forwarded-For written by `hops` trusted proxies: each
+/// appends the address it was reached from, so the client is `hops` entries from the right.
+/// Anything further left was written by the client and is ignored. Fewer entries than hops
+/// (a request that passed fewer proxies) give the left-most. None unless it is an IP address.
+pub fn forwarded_client(xff: &str, hops: usize) -> Option<std::net::IpAddr> {
+    let entries: Vec<&str> = xff
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .collect();
+    let at = entries.len().saturating_sub(hops.max(1));
+    entries.get(at)?.parse().ok()
 }
 
 /// The names a browser on this machine uses for a loopback listener on `port`.
@@ -554,6 +571,24 @@ async fn reserve_attempt(
     })
 }
 
+/// Deletes throttle rows that no longer count (their window has passed and no lock holds), so
+/// guesses from ever-new addresses cannot grow the table without end. Answers how many went.
+pub async fn prune_throttle(db: &super::Db, t: &ThrottleConfig) -> Result<u64, AppError> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let gone = sqlx::query(
+        "DELETE FROM sign_in_throttle WHERE first_at < $1 \
+           AND (locked_until IS NULL OR locked_until <= $2)",
+    )
+    .bind(now - t.window.as_millis() as i64)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    tx.commit().await?;
+    Ok(gone)
+}
+
 /// After a failed verification: the key locks once its count has reached `lock_after`.
 async fn lock_if_reached(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
@@ -730,6 +765,26 @@ pub async fn reset_password(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_is_found_from_the_right_of_x_forwarded_for() {
+        let ip = |xff, hops| forwarded_client(xff, hops).map(|a| a.to_string());
+        assert_eq!(ip("203.0.113.9", 1).as_deref(), Some("203.0.113.9"));
+        // A client-written entry on the left changes nothing.
+        assert_eq!(
+            ip("6.6.6.6, 203.0.113.9", 1).as_deref(),
+            Some("203.0.113.9")
+        );
+        assert_eq!(
+            ip("6.6.6.6, 203.0.113.9, 10.0.0.2", 2).as_deref(),
+            Some("203.0.113.9")
+        );
+        assert_eq!(ip("203.0.113.9", 2).as_deref(), Some("203.0.113.9"));
+        assert_eq!(ip("2001:db8::1", 1).as_deref(), Some("2001:db8::1"));
+        assert_eq!(ip("not an address", 1), None);
+        assert_eq!(ip("", 1), None);
+        assert_eq!(ip(&"9".repeat(5000), 1), None);
+    }
 
     #[test]
     fn next_is_kept_on_this_site() {
