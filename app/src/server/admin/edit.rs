@@ -29,28 +29,14 @@ pub(super) async fn set_role_tx(
     }
     let role_id = find_role(tx, project_id, role).await?;
     check_grant(tx, principal, project_id, Some(role_id), &[], "role").await?;
-    if t.role == "owner" {
-        let others: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM memberships o JOIN roles r ON r.id = o.role_id \
-              WHERE o.project_id = $1 AND r.name = 'owner' AND o.user_id <> $2 AND o.status = 'active'",
-        )
-        .bind(project_id)
-        .bind(t.id)
-        .fetch_one(&mut **tx)
-        .await?;
-        if others == 0 {
-            return Err(AppError::validation(
-                "role",
-                Guard::LastOwner.error().to_string(),
-            ));
-        }
-    }
+    let owners = active_owners(tx, project_id).await?;
     sqlx::query("UPDATE memberships SET role_id = $1 WHERE project_id = $2 AND user_id = $3")
         .bind(role_id)
         .bind(project_id)
         .bind(t.id)
         .execute(&mut **tx)
         .await?;
+    keep_an_owner(tx, project_id, owners, "role").await?;
     Ok(Some((t.role.clone(), role.to_string())))
 }
 
@@ -207,6 +193,7 @@ pub async fn update(
     let current = groups_of(&mut tx, project_id, user_id).await?;
     let added: Vec<&String> = wanted.difference(&current).collect();
     let removed: Vec<&String> = current.difference(&wanted).collect();
+    let owners = active_owners(&mut tx, project_id).await?;
     let added_ids: Vec<i64> = added.iter().map(|n| group_ids[n.as_str()]).collect();
     check_grant(&mut tx, principal, project_id, None, &added_ids, "groups").await?;
     for id in &added_ids {
@@ -222,6 +209,7 @@ pub async fn update(
         .execute(&mut *tx)
         .await?;
     }
+    keep_an_owner(&mut tx, project_id, owners, "groups").await?;
     if changed.is_empty() && role_change.is_none() && added.is_empty() && removed.is_empty() {
         return Ok(());
     }

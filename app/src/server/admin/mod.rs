@@ -97,19 +97,75 @@ async fn projects_of(tx: &mut Tx, user_id: i64) -> Result<(Vec<i64>, BTreeSet<i6
     Ok((all, managed.into_iter().collect()))
 }
 
-/// How many projects have `user_id` as their only active owner (other owners may exist but be
-/// inactive or invited: they cannot act, so they do not count).
-const LAST_OWNER_SQL: &str = "SELECT COUNT(*) FROM memberships m JOIN roles r ON r.id = m.role_id \
-    WHERE m.user_id = $1 AND r.name = 'owner' AND NOT EXISTS ( \
-      SELECT 1 FROM memberships o JOIN roles ro ON ro.id = o.role_id \
-       WHERE o.project_id = m.project_id AND o.role_id = m.role_id AND ro.name = 'owner' \
-         AND o.user_id <> m.user_id AND o.status = 'active')";
+/// The people who own project `$P` (hold `project:manage` through their role or a group),
+/// whatever their role is called: a query over `owner_id` for a given `{P}` expression.
+fn owners_of(project: &str) -> String {
+    format!(
+        "SELECT o.user_id, o.status FROM memberships o \
+           JOIN role_permissions rp ON rp.role_id = o.role_id AND rp.permission = 'project:manage' \
+          WHERE o.project_id = {project} \
+         UNION \
+         SELECT o.user_id, o.status FROM groups g \
+           JOIN group_permissions gp ON gp.group_id = g.id AND gp.permission = 'project:manage' \
+           JOIN group_members gm ON gm.group_id = g.id \
+           JOIN memberships o ON o.project_id = g.project_id AND o.user_id = gm.user_id \
+          WHERE g.project_id = {project}"
+    )
+}
 
-/// `LAST_OWNER_SQL` limited to the projects whose users the principal may read (all of them
-/// for a superadmin), so the answer says nothing about projects they cannot see.
+/// How many projects have `user_id` as their only active owner (other owners may exist but be
+/// inactive or invited: they cannot act, so they do not count). Owners are defined by
+/// permission, as everywhere else.
+fn last_owner_sql_all() -> String {
+    format!(
+        "SELECT COUNT(*) FROM ( \
+           SELECT m.project_id FROM memberships m \
+             JOIN role_permissions rp ON rp.role_id = m.role_id AND rp.permission = 'project:manage' \
+            WHERE m.user_id = $1 \
+           UNION \
+           SELECT g.project_id FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+             JOIN group_permissions gp ON gp.group_id = g.id AND gp.permission = 'project:manage' \
+             JOIN memberships m ON m.project_id = g.project_id AND m.user_id = gm.user_id \
+            WHERE gm.user_id = $1 \
+         ) mine WHERE NOT EXISTS ( \
+           SELECT 1 FROM ({}) x WHERE x.user_id <> $1 AND x.status = 'active')",
+        owners_of("mine.project_id")
+    )
+}
+
+/// Active owners of a project, by permission.
+async fn active_owners(tx: &mut Tx, project_id: i64) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM ({}) x WHERE x.status = 'active'",
+        owners_of("$1")
+    ))
+    .bind(project_id)
+    .fetch_one(&mut **tx)
+    .await?)
+}
+
+/// Refuses a change that left a project which had an active owner without one (a role or
+/// group change of its last owner), after the change and inside its transaction.
+async fn keep_an_owner(
+    tx: &mut Tx,
+    project_id: i64,
+    before: i64,
+    field: &str,
+) -> Result<(), AppError> {
+    if before > 0 && active_owners(tx, project_id).await? == 0 {
+        return Err(AppError::validation(
+            field,
+            Guard::LastOwner.error().to_string(),
+        ));
+    }
+    Ok(())
+}
+
+/// The last-owner count limited to the projects whose users the principal may read (all of
+/// them for a superadmin), so the answer says nothing about projects they cannot see.
 fn last_owner_sql(principal: &Principal) -> String {
     if principal.is_superadmin {
-        return LAST_OWNER_SQL.to_string();
+        return last_owner_sql_all();
     }
     // Project ids come from the principal (integers), so inlining them is safe.
     let visible: Vec<String> = principal
@@ -119,7 +175,8 @@ fn last_owner_sql(principal: &Principal) -> String {
         .map(|p| p.id.to_string())
         .collect();
     format!(
-        "{LAST_OWNER_SQL} AND m.project_id IN ({})",
+        "{} AND mine.project_id IN ({})",
+        last_owner_sql_all(),
         if visible.is_empty() {
             "NULL".to_string()
         } else {
