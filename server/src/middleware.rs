@@ -2,6 +2,7 @@
 //! sending anonymous page loads to sign-in, and security headers on every response.
 use app::model::AppError;
 use app::server::auth::{self, Auth, RequestMeta};
+use app::server::devices;
 use app::server::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -62,6 +63,10 @@ pub async fn request_context(
             .get(header::COOKIE)
             .and_then(|v| v.to_str().ok())
             .and_then(|c| auth::token_from_cookies(c, https || state.auth.secure_cookies)),
+        device_token: headers
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| devices::token_from_cookies(c, https || state.auth.secure_cookies)),
     };
 
     if is_state_changing(req.method()) {

@@ -33,6 +33,12 @@ pub async fn sign_in(
         http::header::SET_COOKIE,
         &auth::session_cookie(&c.state.auth, &c.meta, Some(&signed_in.token)),
     );
+    if let Some(device) = &signed_in.device_token {
+        super::ctx::set_header(
+            http::header::SET_COOKIE,
+            &crate::server::devices::cookie(&c.state.auth, &c.meta, device),
+        );
+    }
     let to = match auth::safe_next(next.as_deref()) {
         Some(n) => n,
         None => crate::server::store::viewer(&c.state.db, signed_in.user_id)

@@ -140,6 +140,8 @@ pub struct RequestMeta {
     pub https: bool,
     /// The raw session token from the cookie, if any.
     pub session_token: Option<String>,
+    /// The raw device token from the device cookie, if any (see [`super::devices`]).
+    pub device_token: Option<String>,
 }
 
 /// The authenticated caller of one request.
@@ -296,6 +298,8 @@ pub fn parse_user_agent(ua: &str) -> (String, String, String) {
 pub struct SignedIn {
     pub token: String,
     pub user_id: i64,
+    /// A new device token for the browser's device cookie (None: the device was known).
+    pub device_token: Option<String>,
 }
 
 /// The longest password sign-in hashes; longer input is refused unhashed.
@@ -336,24 +340,44 @@ pub async fn sign_in(
         user_agent: meta.user_agent.clone(),
     };
 
-    // Reserve this attempt on the account and the client address before any verification: the
-    // count is taken atomically, so however many guesses arrive at once, at most the limit of
-    // them are verified; the rest (and any while a lock holds) are refused unverified.
+    // What this attempt counts against, each key with its limit. A browser that has signed in
+    // to this account before counts against itself alone: guesses from anywhere else (the
+    // same NAT included) cannot lock its owner out, and its own failures lock it like an
+    // account. Any other attempt counts against the account and the client address.
     let t = &state.auth.throttle;
-    let (account_attempt, ip_attempt, locked_until) = {
+    let known_device =
+        super::devices::trusted(&state.db, meta.device_token.as_deref(), &email).await?;
+    let keys: Vec<(String, i64)> = match known_device {
+        Some(id) => vec![(format!("device:{id}"), t.account_lock_after)],
+        None => vec![
+            (account_key.clone(), t.account_lock_after),
+            (ip_key.clone(), t.ip_lock_after),
+        ],
+    };
+
+    // Reserve this attempt on every key before any verification: the count is taken
+    // atomically, so however many guesses arrive at once, at most the limit of them are
+    // verified; the rest (and any while a lock holds) are refused unverified.
+    let (counts, locked_until) = {
         let mut tx = state.db.begin().await?;
-        let account = reserve_attempt(&mut tx, &account_key, t).await?;
-        let ip = reserve_attempt(&mut tx, &ip_key, t).await?;
+        let mut counts = Vec::with_capacity(keys.len());
+        let mut locked = None;
+        for (key, _) in &keys {
+            let a = reserve_attempt(&mut tx, key, t).await?;
+            counts.push(a.count);
+            locked = locked.max(a.locked_until);
+        }
         tx.commit().await?;
-        let over = account.count > t.account_lock_after || ip.count > t.ip_lock_after;
-        let locked = account.locked_until.max(ip.locked_until);
+        let over = keys.iter().zip(&counts).any(|((_, limit), n)| n > limit);
         let locked_until = match (locked, over) {
             (Some(until), _) => Some(until),
             (None, true) => Some(now + t.lock_for.as_millis() as i64),
             (None, false) => None,
         };
-        (account.count, ip.count, locked_until)
+        (counts, locked_until)
     };
+    // The account's count (or the device's), which slows and locks this person's guesses.
+    let attempt = counts[0];
 
     let user = sqlx::query("SELECT id, password_hash, status FROM users WHERE email = $1")
         .bind(&email)
@@ -364,8 +388,10 @@ pub async fn sign_in(
     if let Some(until) = locked_until {
         // The throttle row counts every refused attempt; the append-only log gets one event per
         // lock (the first attempt refused past the limit), so a flood cannot grow it.
-        let first_refusal =
-            account_attempt == t.account_lock_after + 1 || ip_attempt == t.ip_lock_after + 1;
+        let first_refusal = keys
+            .iter()
+            .zip(&counts)
+            .any(|((_, limit), n)| *n == limit + 1);
         if first_refusal {
             let mut tx = state.db.begin().await?;
             audit::record(
@@ -394,8 +420,9 @@ pub async fn sign_in(
             // Turned away (Roster is busy) or failed before any check: not a guess, so its
             // reservations are given back.
             let mut tx = state.db.begin().await?;
-            release_attempt(&mut tx, &account_key).await?;
-            release_attempt(&mut tx, &ip_key).await?;
+            for (key, _) in &keys {
+                release_attempt(&mut tx, key).await?;
+            }
             tx.commit().await?;
             return Err(e);
         }
@@ -405,15 +432,9 @@ pub async fn sign_in(
     if !ok {
         // The reservation already counted this failure; reaching a limit locks.
         let mut tx = state.db.begin().await?;
-        lock_if_reached(
-            &mut tx,
-            &account_key,
-            account_attempt,
-            t.account_lock_after,
-            t,
-        )
-        .await?;
-        lock_if_reached(&mut tx, &ip_key, ip_attempt, t.ip_lock_after, t).await?;
+        for ((key, limit), n) in keys.iter().zip(&counts) {
+            lock_if_reached(&mut tx, key, *n, *limit, t).await?;
+        }
         audit::record(
             &mut tx,
             &actor,
@@ -423,13 +444,13 @@ pub async fn sign_in(
         )
         .await?;
         tx.commit().await?;
-        if account_attempt >= t.account_lock_after {
+        if attempt >= t.account_lock_after {
             return Err(AppError::Locked {
                 minutes: t.lock_for.as_secs().div_ceil(60),
             });
         }
-        if account_attempt > t.delay_after {
-            let factor = 1u32 << (account_attempt - t.delay_after - 1).min(16) as u32;
+        if attempt > t.delay_after {
+            let factor = 1u32 << (attempt - t.delay_after - 1).min(16) as u32;
             tokio::time::sleep(t.base_delay.saturating_mul(factor).min(t.max_delay)).await;
         }
         return Err(AppError::InvalidCredentials);
@@ -439,8 +460,9 @@ pub async fn sign_in(
         // The password was right, so saying why does not reveal anything to a guesser, and the
         // attempt was no failure: give its reservations back.
         let mut tx = state.db.begin().await?;
-        release_attempt(&mut tx, &account_key).await?;
-        release_attempt(&mut tx, &ip_key).await?;
+        for (key, _) in &keys {
+            release_attempt(&mut tx, key).await?;
+        }
         audit::record(
             &mut tx,
             &actor,
@@ -464,8 +486,8 @@ pub async fn sign_in(
     let locked: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(locked_until) FROM sign_in_throttle WHERE key IN ($1, $2) AND locked_until > $3",
     )
-    .bind(&account_key)
-    .bind(&ip_key)
+    .bind(&keys[0].0)
+    .bind(&keys.last().unwrap_or(&keys[0]).0)
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await?;
@@ -510,12 +532,16 @@ pub async fn sign_in(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    // Success clears the account's count and gives back this attempt's address reservation.
+    // Success clears the account's (or device's) count and gives back this attempt's address
+    // reservation. A lock others caused on the account stays: it still holds for them.
     sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
-        .bind(&account_key)
+        .bind(&keys[0].0)
         .execute(&mut *tx)
         .await?;
-    release_attempt(&mut tx, &ip_key).await?;
+    for (key, _) in &keys[1..] {
+        release_attempt(&mut tx, key).await?;
+    }
+    let device_token = super::devices::remember(&mut tx, user_id, known_device, now).await?;
     audit::record(
         &mut tx,
         &Actor {
@@ -530,7 +556,11 @@ pub async fn sign_in(
     )
     .await?;
     tx.commit().await?;
-    Ok(SignedIn { token, user_id })
+    Ok(SignedIn {
+        token,
+        user_id,
+        device_token,
+    })
 }
 
 /// One reserved attempt: how many attempts the key has in its window (this one included), and
@@ -585,6 +615,10 @@ pub async fn prune_throttle(db: &super::Db, t: &ThrottleConfig) -> Result<u64, A
     .execute(&mut *tx)
     .await?
     .rows_affected();
+    sqlx::query("DELETE FROM trusted_devices WHERE last_used_at <= $1")
+        .bind(now - super::devices::DEVICE_TTL_MS)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(gone)
 }
@@ -746,6 +780,8 @@ pub async fn reset_password(
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
+    // Browsers trusted under the old password are trusted no more.
+    super::devices::forget_all(&mut tx, user_id).await?;
     let actor = Actor {
         user_id: Some(user_id),
         email: Some(email.clone()),

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod auth;
 pub mod bootstrap;
 pub mod db;
+pub mod devices;
 pub mod mail;
 pub mod password;
 pub mod state;
