@@ -14,7 +14,7 @@ ROSTER_TEST_PG_URL ?= postgres://roster:roster@127.0.0.1:5432/postgres
 
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run test build setup setup-rust setup-node setup-browser pg-up test-cargo test-e2e bench fmt lint
+.PHONY: run test build setup setup-rust setup-node setup-browser setup-mail pg-up test-cargo test-e2e bench fmt lint
 
 ## run: build Roster (release) and serve it on SQLite at http://127.0.0.1:3000
 run: setup-rust setup-node build
@@ -30,7 +30,7 @@ build: setup-rust setup-node
 	cargo leptos build --release --split --precompress
 	find target/site/pkg -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' \) -exec gzip -9 -k -f -n {} +
 
-setup: setup-rust setup-node setup-browser
+setup: setup-rust setup-node setup-browser setup-mail
 
 setup-rust:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
@@ -49,6 +49,11 @@ setup-node:
 # Playwright's own browser download cannot work here; Debian's Chromium does.
 setup-browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# A real SMTP server for the mail tests (each test starts its own on a free port): Debian's
+# aiosmtpd, run with Debian's Python.
+setup-mail:
+	@/usr/bin/python3 -c "import aiosmtpd" 2>/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-aiosmtpd >/dev/null; }
 
 pg-up:
 	@command -v pg_ctlcluster >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; }

@@ -1,5 +1,6 @@
 //! Configuration from the environment (each setting also has a command-line flag).
 use app::server::auth::{loopback_hosts, parse_public_url, AuthConfig, ThrottleConfig};
+use app::server::mail::Mailer;
 use app::server::password::PasswordConfig;
 use clap::Args;
 use std::net::SocketAddr;
@@ -54,6 +55,13 @@ pub struct Config {
     /// X-Forwarded-For); the client is that many entries from the right.
     #[arg(long, env = "ROSTER_PROXY_HOPS", default_value_t = 1)]
     pub proxy_hops: usize,
+    /// Where mail goes out: `smtp://user:pass@host:587` (STARTTLS), `smtps://…` (TLS), or
+    /// `smtp://host:25?tls=none` for a local relay. Unset: mail stays in the outbox table.
+    #[arg(long, env = "SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of Roster's mail. Unset: roster@ the public URL's host.
+    #[arg(long, env = "ROSTER_MAIL_FROM")]
+    pub mail_from: Option<String>,
     /// A session unused for this many minutes expires.
     #[arg(long, env = "ROSTER_SESSION_IDLE_MINUTES", default_value_t = 7 * 24 * 60)]
     pub session_idle_minutes: u64,
@@ -112,6 +120,24 @@ impl Config {
             public_url,
             allowed_hosts,
         })
+    }
+
+    /// The SMTP mailer when `SMTP_URL` is set.
+    pub fn mailer(&self, auth: &AuthConfig) -> Result<Option<Mailer>, String> {
+        let Some(url) = self.smtp_url.as_deref().filter(|u| !u.trim().is_empty()) else {
+            return Ok(None);
+        };
+        let from = match &self.mail_from {
+            Some(f) => f.clone(),
+            None => {
+                // The public URL's host name, when it is one (an address makes no mail domain).
+                let (_, host) = parse_public_url(&auth.public_url)?;
+                let name = host.split(':').next().unwrap_or("");
+                let named = name.contains('.') && name.chars().any(|c| c.is_ascii_alphabetic());
+                format!("Roster <roster@{}>", if named { name } else { "localhost" })
+            }
+        };
+        Mailer::new(url, &from).map(Some)
     }
 
     pub fn passwords(&self) -> PasswordConfig {

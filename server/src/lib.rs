@@ -26,6 +26,8 @@ use tracing::Level;
 /// Opens the database, migrates it and bootstraps an empty one; prints first-start credentials.
 pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
     let auth = config.auth()?;
+    // A bad SMTP_URL stops the start here, before anything is written.
+    config.mailer(&auth)?;
     let db = Db::open(config.database_url.as_deref(), &config.data_dir)
         .await
         .map_err(|_| "cannot open the database (see the log above)".to_string())?;

@@ -59,6 +59,19 @@ async fn main() {
             tracing::info!("Roster listening on http://{}", cli.config.addr);
             let db = state.db.clone();
             tokio::spawn(server::prune_throttle_forever(state.clone()));
+            match cli.config.mailer(&state.auth) {
+                Ok(Some(mailer)) => {
+                    tracing::info!("delivering mail over SMTP");
+                    tokio::spawn(app::server::mail::run_worker(state.db.clone(), mailer));
+                }
+                Ok(None) => tracing::info!(
+                    "SMTP_URL is not set: mail stays in the outbox table, undelivered"
+                ),
+                Err(e) => {
+                    eprintln!("roster: {e}");
+                    std::process::exit(1);
+                }
+            }
             let app = server::router(state).into_make_service_with_connect_info::<SocketAddr>();
             if let Err(e) = axum::serve(listener, app)
                 .with_graceful_shutdown(shutdown_signal())

@@ -1,6 +1,7 @@
 //! A real Roster server on a random loopback port over a fresh database, driven over HTTP with
 //! a cookie-keeping client, as a browser would.
 #![allow(dead_code)]
+pub mod smtp;
 use app::server::auth::AuthConfig;
 use app::server::db::testing::TestDb;
 use app::server::password::{PasswordConfig, Passwords};
