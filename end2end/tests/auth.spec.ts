@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { admin, hydrated, signIn } from './helpers';
 
@@ -19,6 +20,28 @@ test('a wrong password is refused with a message that names neither field', asyn
 test('the sign-in page links to password recovery', async ({ page }) => {
   await page.goto('/login');
   await expect(page.getByRole('link', { name: 'Forgot password?' })).toHaveAttribute('href', '/forgot-password');
+});
+
+test('forgot password asks for the email and answers the same for any address', async ({ page, browser }) => {
+  await page.goto('/forgot-password');
+  await hydrated(page);
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  await page.getByLabel('Email').fill(admin.email);
+  await page.getByRole('button', { name: 'Send reset link' }).click();
+  const answer = page.getByRole('status').filter({ hasText: 'If an account' });
+  await expect(answer).toContainText('If an account uses that address');
+  const known = await answer.textContent();
+
+  // Without JavaScript the form posts and the page says the same.
+  const noJs = await browser.newContext({ javaScriptEnabled: false });
+  const plain = await noJs.newPage();
+  await plain.goto('/forgot-password');
+  await plain.getByLabel('Email').fill('nobody@roster.test');
+  await plain.getByRole('button', { name: 'Send reset link' }).click();
+  await expect(plain).toHaveURL(/\/forgot-password\?sent=1$/);
+  await expect(plain.getByRole('status').filter({ hasText: 'If an account' })).toHaveText(known ?? '');
+  await noJs.close();
 });
 
 test('signing out ends the session; a console link comes back after signing in', async ({ page }) => {

@@ -234,6 +234,24 @@ fn registry() -> Vec<Case> {
             serde_json::json!({"project": "default", "id": NOBODY}),
             USERS_ACT,
         ),
+        // Anyone may ask for a reset link; the answer is the same for every caller and every
+        // address (it says nothing about accounts); only malformed input is refused.
+        Case {
+            method: "POST",
+            route: "/api/request_password_reset",
+            call: "/api/request_password_reset",
+            form: &[("email", "nobody@roster.test")],
+            json: None,
+            want: [Ok; 6],
+        },
+        Case {
+            method: "POST",
+            route: "/api/request_password_reset",
+            call: "/api/request_password_reset",
+            form: &[("email", OVERLONG_EMAIL)],
+            json: None,
+            want: [Invalid; 6],
+        },
         // Anyone may try a reset token; a wrong one is refused the same way for everyone.
         Case {
             method: "POST",

@@ -65,6 +65,20 @@ pub async fn sign_out() -> Result<(), AppError> {
     Ok(())
 }
 
+/// "Forgot password?": mails a reset link if the address has an account; the same answer
+/// either way (see `server::resets::request`).
+#[server(endpoint = "request_password_reset")]
+pub async fn request_password_reset(email: String) -> Result<(), AppError> {
+    let c = super::ctx::ctx()?;
+    let result = crate::server::resets::request(&c.state, &c.meta, &email).await;
+    // Without JavaScript the form comes back to the page, which then says what happened.
+    match &result {
+        Ok(()) => super::ctx::redirect_form_post("/forgot-password?sent=1"),
+        Err(e) => super::ctx::redirect_form_post(&format!("/forgot-password?error={}", e.status())),
+    }
+    result
+}
+
 /// Sets a new password with the token of a reset link.
 #[server(endpoint = "reset_password")]
 pub async fn reset_password(

@@ -1,4 +1,4 @@
-use crate::api::{ResetPassword, SignIn};
+use crate::api::{RequestPasswordReset, ResetPassword, SignIn};
 use crate::i18n::EN;
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
@@ -67,14 +67,51 @@ pub fn LoginPage() -> impl IntoView {
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
+    let query = use_query_map();
+    let action = ServerAction::<RequestPasswordReset>::new();
+    let pending = action.pending();
+    // Sent: with JavaScript the action's answer, without it the server's redirect (?sent=1).
+    let sent = move || {
+        matches!(action.value().get(), Some(Ok(())))
+            || (action.value().get().is_none() && query.read().get("sent").is_some())
+    };
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        Some(Ok(())) => None,
+        None => query.read().get("error").map(|code| match code.as_str() {
+            "422" => "Enter a valid email address, like name@example.com.".to_string(),
+            _ => "Roster could not take the request. Please try again shortly.".to_string(),
+        }),
+    };
     view! {
         <div class="auth-page">
             <div class="auth-card">
                 <AuthBrand />
                 <h1>"Forgot your password?"</h1>
-                <p class="muted">
-                    "Self-service password reset by email is not available yet. Ask an administrator of your project to reset your access."
-                </p>
+                <Show
+                    when=sent
+                    fallback=move || {
+                        view! {
+                            <p class="muted">
+                                "Enter the email address of your account and we will send you a link to choose a new password."
+                            </p>
+                            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                                <div class="field">
+                                    <label for="email">"Email"</label>
+                                    <input id="email" name="email" type="email" autocomplete="username" required=true />
+                                </div>
+                                {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                                <button type="submit" class="button primary block" disabled=move || pending.get()>
+                                    {move || if pending.get() { "Sending…" } else { "Send reset link" }}
+                                </button>
+                            </ActionForm>
+                        }
+                    }
+                >
+                    <p role="status">
+                        "If an account uses that address, a link to choose a new password is on its way. It works for one hour. Check your spam folder if it does not arrive in a few minutes."
+                    </p>
+                </Show>
                 <a class="button block" href="/login">"Back to sign in"</a>
             </div>
         </div>

@@ -565,14 +565,14 @@ pub async fn sign_in(
 
 /// One reserved attempt: how many attempts the key has in its window (this one included), and
 /// the end of a lock that still holds.
-struct Attempt {
-    count: i64,
-    locked_until: Option<i64>,
+pub(crate) struct Attempt {
+    pub count: i64,
+    pub locked_until: Option<i64>,
 }
 
 /// Counts one attempt for `key` within the window, atomically (one upsert), before the
 /// password is verified. A window that has passed, or a lock that has run out, starts again.
-async fn reserve_attempt(
+pub(crate) async fn reserve_attempt(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     key: &str,
     t: &ThrottleConfig,
@@ -792,6 +792,14 @@ pub async fn reset_password(
         &mut tx,
         &actor,
         Event::new("auth.password_reset").target(Some(user_id), &email),
+    )
+    .await?;
+    // If it was not them, they learn it from the address that is still theirs.
+    super::mail::queue(
+        &mut tx,
+        &email,
+        "Your Roster password was changed",
+        "Hello,\n\nThe password of your Roster account was just changed with a reset link, and every session of the account was signed out.\n\nIf this was not you, ask an administrator of your project to reset your access at once.\n",
     )
     .await?;
     tx.commit().await?;

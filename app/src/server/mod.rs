@@ -7,6 +7,7 @@ pub mod db;
 pub mod devices;
 pub mod mail;
 pub mod password;
+pub mod resets;
 pub mod state;
 pub mod store;
 pub mod users;

@@ -51,15 +51,7 @@ pub(super) async fn may_take_over(
     Ok(())
 }
 
-/// Every unused reset link of a person stops working.
-pub(super) async fn end_reset_links(tx: &mut Tx, user_id: i64) -> Result<(), AppError> {
-    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
-        .bind(now_ms())
-        .bind(user_id)
-        .execute(&mut **tx)
-        .await?;
-    Ok(())
-}
+pub(super) use crate::server::resets::end_links as end_reset_links;
 
 /// Refuses an address another account has, saying so only when the principal can see that
 /// account (it shares a project they read): accounts of other projects stay unknown.
@@ -134,8 +126,7 @@ pub(super) async fn after_email_change(
     Ok(ended)
 }
 
-/// How long a password-reset link works.
-pub const RESET_TTL_MS: i64 = 3600 * 1000;
+pub use crate::server::resets::RESET_TTL_MS;
 
 /// Emails an active member a single-use link to choose a new password (one hour); any older
 /// link of theirs stops working. `origin` is the site the link points to.
@@ -158,29 +149,12 @@ pub async fn send_password_reset(
     if principal.user_id != user_id {
         may_take_over(&mut tx, principal, &t).await?;
     }
-    end_reset_links(&mut tx, user_id).await?;
-    let now = now_ms();
-    let token = crate::server::util::new_token();
-    sqlx::query(
-        "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(user_id)
-    .bind(crate::server::util::hash_token(&token))
-    .bind(now)
-    .bind(now + RESET_TTL_MS)
-    .execute(&mut *tx)
-    .await?;
-    let link = format!(
-        "{}/reset-password?token={token}",
-        origin.trim_end_matches('/')
-    );
-    crate::server::mail::queue(
+    crate::server::resets::issue(
         &mut tx,
+        user_id,
         &t.email,
-        "Reset your Roster password",
-        &format!(
-            "Hello,\n\nAn administrator asked Roster to let you choose a new password. Open this link within an hour:\n\n{link}\n\nIf you did not expect this, you can ignore this message; your password stays the same.\n"
-        ),
+        origin,
+        "An administrator asked Roster to let you choose a new password.",
     )
     .await?;
     audit::record(

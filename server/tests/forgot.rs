@@ -1,0 +1,111 @@
+//! "Forgot password?": a reset link by mail for an account's own address, with the same answer
+//! (status and body) whether or not the address has an account, throttled per address and per
+//! client, single use, one hour; the reset signs every session out and sends a notice.
+mod common;
+use common::*;
+use std::time::Duration;
+
+async fn ask(app: &TestApp, email: &str) -> (u16, String) {
+    let res = app
+        .call(&app.client(), "request_password_reset", &[("email", email)])
+        .await;
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// Waits for the mail the request queues after answering.
+async fn reset_mails(app: &TestApp, email: &str, want: i64) -> i64 {
+    let sql = format!(
+        "SELECT COUNT(*) FROM outbox WHERE to_email = '{email}' AND subject = 'Reset your Roster password'"
+    );
+    for _ in 0..100 {
+        let n = app.count(&sql).await;
+        if n >= want {
+            return n;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    app.count(&sql).await
+}
+
+app_test!(
+    a_forgotten_password_is_reset_through_the_mailed_link,
+    |app: TestApp| async move {
+        app.user("tom@acme.test", "default", "end_user").await;
+        let toms_browser = app.signed_in("tom@acme.test").await;
+
+        let known = ask(&app, "Tom@Acme.test").await;
+        let unknown = ask(&app, "nobody@acme.test").await;
+        assert_eq!(known.0, 200);
+        assert_eq!(
+            known, unknown,
+            "the same answer for an account and for no account"
+        );
+        assert_eq!(reset_mails(&app, "tom@acme.test", 1).await, 1);
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM outbox WHERE to_email = 'nobody@acme.test'")
+                .await,
+            0
+        );
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM audit_events WHERE action = 'auth.password_reset_requested'"
+            )
+            .await,
+            1
+        );
+
+        let body: String =
+            sqlx::query_scalar("SELECT body FROM outbox WHERE to_email = 'tom@acme.test'")
+                .fetch_one(app.db().pool())
+                .await
+                .unwrap();
+        assert!(body.contains("hopefully you"), "{body}");
+        let at = body.find("/reset-password?token=").unwrap() + 22;
+        let token = body[at..].split_whitespace().next().unwrap().to_string();
+        let pw = "my new remembered passphrase";
+        let form = [("token", token.as_str()), ("password", pw), ("confirm", pw)];
+        let res = app.call(&app.client(), "reset_password", &form).await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        // Single use; every session ended; a notice went to the account's address.
+        let res = app.call(&app.client(), "reset_password", &form).await;
+        assert_ne!(res.status(), 200);
+        assert!(app.viewer(&toms_browser).await.is_null());
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM outbox WHERE to_email = 'tom@acme.test' \
+                 AND subject = 'Your Roster password was changed'"
+            )
+            .await,
+            1
+        );
+        assert_eq!(
+            app.sign_in(&app.client(), "tom@acme.test", pw)
+                .await
+                .status(),
+            200
+        );
+        app
+    }
+);
+
+app_test!(
+    reset_requests_are_throttled_without_saying_so,
+    |app: TestApp| async move {
+        app.user("tom@acme.test", "default", "end_user").await;
+        let first = ask(&app, "tom@acme.test").await;
+        for _ in 0..5 {
+            assert_eq!(ask(&app, "tom@acme.test").await, first);
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            reset_mails(&app, "tom@acme.test", 3).await,
+            3,
+            "three mails an hour at most"
+        );
+        // Malformed input is refused as input, whoever asks.
+        let (status, _) = ask(&app, "not an address").await;
+        assert_eq!(status, 422);
+        app
+    }
+);
