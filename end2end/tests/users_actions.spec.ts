@@ -65,7 +65,7 @@ test('row menus follow the status, work from the keyboard and refuse your own ac
   const [inactive] = await usersWith(page, '?status=inactive');
   await openMenu(page, inactive);
   const items = page.getByRole('menu').filter({ visible: true }).getByRole('menuitem');
-  await expect(items).toHaveText(['View', 'Reactivate', 'Delete']);
+  await expect(items).toHaveText(['View', 'Reactivate', 'Remove from project', 'Delete']);
   await page.keyboard.press('Escape');
 
   const [invited] = await usersWith(page, '?status=invited');
@@ -280,4 +280,21 @@ test('a password reset link is sent from the detail page; a bad link is refused'
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByRole('alert')).toContainText('invalid, used or expired');
   await noSeriousViolations(page);
+});
+
+test('remove from project takes a member out of this project, after a confirmation', async ({ page }) => {
+  const [email] = await usersWith(page, '?status=active&role=developer&sort=email&dir=desc');
+  await openMenu(page, email);
+  await page
+    .getByRole('menu')
+    .filter({ visible: true })
+    .getByRole('menuitem', { name: 'Remove from project' })
+    .click();
+  const dialog = page.getByRole('dialog', { name: 'Remove from project' });
+  await expect(dialog).toContainText(`Remove ${email} from this project?`);
+  await noSeriousViolations(page, '[role="dialog"]');
+  await dialog.getByRole('button', { name: 'Remove from project' }).click();
+  await expect(page.locator('.toast').filter({ hasText: `${email} was removed from the project.` })).toBeVisible();
+  await expect(dialog).toHaveCount(0);
+  await expect(rowOf(page, email)).toHaveCount(0);
 });

@@ -230,6 +230,11 @@ fn registry() -> Vec<Case> {
             USERS_ACT,
         ),
         act(
+            "/api/remove_from_project",
+            serde_json::json!({"project": "default", "id": NOBODY}),
+            USERS_ACT,
+        ),
+        act(
             "/api/send_password_reset",
             serde_json::json!({"project": "default", "id": NOBODY}),
             USERS_ACT,

@@ -41,6 +41,17 @@ pub async fn update_user(project: String, id: i64, edit: UserEdit) -> Result<(),
     crate::server::admin::update(&c.state.db, p, &p.actor(&c.meta), project_id, id, &edit).await
 }
 
+/// Removes a member from the project (their account and other projects stay); answers their
+/// email.
+#[server(input = Json, endpoint = "remove_from_project")]
+pub async fn remove_from_project(project: String, id: i64) -> Result<String, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    let project_id = p.require(Permission::UsersDelete, &project)?;
+    let actor = p.actor(&c.meta);
+    crate::server::admin::remove_from_project(&c.state.db, p, &actor, project_id, id).await
+}
+
 #[server(input = Json, endpoint = "deactivate_user")]
 pub async fn deactivate_user(
     project: String,

@@ -3,7 +3,7 @@
 //! sessions) with their toasts.
 use crate::api::{
     deactivate_user, delete_user, get_user, project_directory, reactivate_user,
-    revoke_user_sessions, send_password_reset, update_user,
+    remove_from_project, revoke_user_sessions, send_password_reset, update_user,
 };
 use crate::components::{focus_first_field, use_toaster, MenuEntry, Modal};
 use crate::i18n::{fill, Strings};
@@ -17,6 +17,7 @@ pub enum Dialog {
     Edit { id: i64, email: String },
     Deactivate { id: i64, email: String },
     Delete { id: i64, email: String },
+    Remove { id: i64, email: String },
 }
 
 /// What the viewer may do in the project in view.
@@ -223,6 +224,9 @@ impl Actions {
                         Callback::new(move |_| this.revoke_all(id)),
                     ));
                 }
+                if let Some(entry) = self.remove_entry(can, guard, id, &email) {
+                    out.push(entry);
+                }
             }
             Status::Inactive => {
                 out.push(MenuEntry::link(s.view, href));
@@ -233,6 +237,9 @@ impl Actions {
                         s.reactivate,
                         Callback::new(move |_| this.reactivate(id, email.clone())),
                     ));
+                }
+                if let Some(entry) = self.remove_entry(can, guard, id, &email) {
+                    out.push(entry);
                 }
                 if can.delete {
                     out.push(match guard {
@@ -248,6 +255,38 @@ impl Actions {
     }
 }
 
+impl Actions {
+    /// "Remove from project", for members (active or not) when the viewer may delete users;
+    /// disabled with the reason when a guard forbids it.
+    fn remove_entry(
+        &self,
+        can: Can,
+        guard: Option<Guard>,
+        id: i64,
+        email: &str,
+    ) -> Option<MenuEntry> {
+        if !can.delete {
+            return None;
+        }
+        let s = self.s;
+        Some(match guard {
+            Some(g) => MenuEntry::disabled(s.remove_from_project, guard_text(s, g)),
+            None => {
+                let dialog = self.dialog;
+                let d = Dialog::Remove {
+                    id,
+                    email: email.to_string(),
+                };
+                MenuEntry::action(
+                    s.remove_from_project,
+                    Callback::new(move |_| dialog.set(Some(d.clone()))),
+                )
+                .danger()
+            }
+        })
+    }
+}
+
 /// The dialogs of [`Dialog`]; at most one is open. Their bodies (forms, checks and the server
 /// calls they make) are a separate wasm chunk: no dialog is open on a page's first paint, so
 /// the page becomes interactive without them and fetches them right after.
@@ -260,6 +299,7 @@ pub fn UserDialogs(actions: Actions) -> impl IntoView {
         Some(Dialog::Edit { .. }) => s.edit_user.to_string(),
         Some(Dialog::Deactivate { .. }) => s.deactivate_user.to_string(),
         Some(Dialog::Delete { .. }) => s.delete_user.to_string(),
+        Some(Dialog::Remove { .. }) => s.remove_from_project.to_string(),
         None => String::new(),
     });
     let open = Signal::derive(move || dialog.get().is_some());
@@ -321,6 +361,9 @@ fn dialog_body(actions: Actions, dialog: Dialog) -> AnyView {
         }
         Dialog::Delete { id, email } => {
             view! { <DeleteDialog actions=actions id=id email=email /> }.into_any()
+        }
+        Dialog::Remove { id, email } => {
+            view! { <RemoveDialog actions=actions id=id email=email /> }.into_any()
         }
     }
 }
@@ -593,6 +636,40 @@ fn DeactivateDialog(actions: Actions, id: i64, email: String) -> impl IntoView {
             <div class="modal-actions">
                 <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{s.cancel}</button>
                 <button type="submit" class="button danger" disabled=move || busy.get()>{s.deactivate}</button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn RemoveDialog(actions: Actions, id: i64, email: String) -> impl IntoView {
+    let s = actions.s;
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let toaster = use_toaster();
+    let lead = fill(s.remove_lead, &[("email", &email)]);
+    let submit = {
+        let actions = actions.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            let call = remove_from_project(actions.slug.get_untracked(), id);
+            actions.submit(busy, err, call, move |email| {
+                toaster.success(fill(s.t_removed, &[("email", &email)]))
+            });
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit>
+            <p>{lead}</p>
+            {form_error(err, &[])}
+            <div class="modal-actions">
+                <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{s.cancel}</button>
+                <button type="submit" class="button danger" disabled=move || busy.get()>
+                    {s.remove_from_project}
+                </button>
             </div>
         </form>
     }

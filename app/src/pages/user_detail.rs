@@ -194,6 +194,22 @@ fn Detail(
             .into_any(),
         );
     }
+    if can.delete && user.status != Status::Invited {
+        buttons.push(
+            view! {
+                <button
+                    type="button"
+                    class="button danger"
+                    disabled=guard_note.is_some()
+                    aria-describedby=guard_note.map(|_| "guard-note")
+                    on:click=open(Dialog::Remove { id, email: email.clone() })
+                >
+                    {s.remove_from_project}
+                </button>
+            }
+            .into_any(),
+        );
+    }
     if can.delete && user.status == Status::Inactive {
         buttons.push(
             view! {

@@ -37,7 +37,7 @@ pub use bulk::bulk;
 pub use credentials::{send_password_reset, RESET_TTL_MS};
 pub use detail::{activity, detail, ACTIVITY_PAGE};
 pub use edit::update;
-pub use status::{delete, revoke_sessions, set_status};
+pub use status::{delete, remove_from_project, revoke_sessions, set_status};
 
 type Tx = Transaction<'static, Any>;
 

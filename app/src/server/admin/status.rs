@@ -57,6 +57,55 @@ pub(super) async fn set_status_tx(
     Ok(t.email)
 }
 
+/// Removes a member from this project: their role and groups here go, the account and its
+/// other projects stay (their access here ends with their next request). Nobody removes
+/// themselves or a project's last active owner; only an owner removes an owner.
+pub async fn remove_from_project(
+    db: &Db,
+    principal: &Principal,
+    actor: &Actor,
+    project_id: i64,
+    user_id: i64,
+) -> Result<String, AppError> {
+    let mut tx = db.begin().await?;
+    lock_projects(&mut tx, db.backend(), project_id, user_id).await?;
+    let t = target(&mut tx, project_id, user_id).await?;
+    if principal.user_id == user_id {
+        return Err(AppError::Conflict(
+            "You can't remove yourself from a project.".into(),
+        ));
+    }
+    protect(&mut tx, principal, project_id, &t).await?;
+    let owners = active_owners(&mut tx, project_id).await?;
+    sqlx::query(
+        "DELETE FROM group_members WHERE user_id = $1 \
+           AND group_id IN (SELECT id FROM groups WHERE project_id = $2)",
+    )
+    .bind(user_id)
+    .bind(project_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM memberships WHERE project_id = $1 AND user_id = $2")
+        .bind(project_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    if owners > 0 && active_owners(&mut tx, project_id).await? == 0 {
+        return Err(Guard::LastOwner.error());
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("user.removed_from_project")
+            .project(project_id)
+            .target(Some(t.id), &t.email)
+            .details(json!({ "role": t.role })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(t.email)
+}
+
 pub(super) fn check_reason(reason: Option<&str>) -> Result<(), AppError> {
     match reason {
         Some(r) if r.chars().count() > MAX_REASON => Err(AppError::validation(
