@@ -109,3 +109,50 @@ app_test!(
         app
     }
 );
+
+// The one password policy holds on a reset: a common password or the email is refused with
+// what is wrong, and the link still works for a good one.
+app_test!(
+    a_reset_refuses_a_common_password_or_the_email,
+    |app: TestApp| async move {
+        app.user("tom@acme.test", "default", "end_user").await;
+        let _ = ask(&app, "tom@acme.test").await;
+        assert_eq!(reset_mails(&app, "tom@acme.test", 1).await, 1);
+        let body: String =
+            sqlx::query_scalar("SELECT body FROM outbox WHERE to_email = 'tom@acme.test'")
+                .fetch_one(app.db().pool())
+                .await
+                .unwrap();
+        let at = body.find("/reset-password?token=").unwrap() + 22;
+        let token = body[at..].split_whitespace().next().unwrap().to_string();
+        for (bad, says) in [
+            ("password123", "too common"),
+            ("1234567890", "too common"),
+            ("tom@acme.test", "email"),
+            ("short", "at least 10"),
+        ] {
+            let form = [
+                ("token", token.as_str()),
+                ("password", bad),
+                ("confirm", bad),
+            ];
+            let res = app.call(&app.client(), "reset_password", &form).await;
+            assert_eq!(res.status(), 422, "{bad}");
+            let msg = error_message(res).await;
+            assert!(msg.contains(says), "{bad}: {msg}");
+        }
+        let good = "seven quiet lanterns drifting";
+        let form = [
+            ("token", token.as_str()),
+            ("password", good),
+            ("confirm", good),
+        ];
+        assert_eq!(
+            app.call(&app.client(), "reset_password", &form)
+                .await
+                .status(),
+            200
+        );
+        app
+    }
+);

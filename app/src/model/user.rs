@@ -194,13 +194,22 @@ pub fn validate_email(raw: &str) -> Result<String, AppError> {
 }
 
 /// Password policy: NIST 800-63B style — length matters, composition rules do not.
-pub fn validate_password(field: &str, password: &str) -> Result<(), AppError> {
+pub fn validate_password(field: &str, password: &str, email: &str) -> Result<(), AppError> {
     let n = password.chars().count();
     if n < 10 {
         return Err(AppError::validation(field, "Use at least 10 characters."));
     }
     if n > 256 {
         return Err(AppError::validation(field, "Use at most 256 characters."));
+    }
+    let lower = password.trim().to_lowercase();
+    let email = email.trim().to_lowercase();
+    let local = email.split('@').next().unwrap_or("");
+    if !email.is_empty() && (lower.contains(&email) || lower == local) {
+        return Err(AppError::validation(
+            field,
+            "Don't use your email address as your password.",
+        ));
     }
     Ok(())
 }
@@ -231,7 +240,12 @@ mod tests {
 
     #[test]
     fn passwords_need_length() {
-        assert!(validate_password("password", "short").is_err());
-        assert!(validate_password("password", "long enough pass").is_ok());
+        let e = "ada.lovelace@example.org";
+        assert!(validate_password("password", "short", e).is_err());
+        assert!(validate_password("password", &"x".repeat(257), e).is_err());
+        assert!(validate_password("password", "long enough pass", e).is_ok());
+        assert!(validate_password("password", "Ada.Lovelace@Example.org", e).is_err());
+        assert!(validate_password("password", "ada.lovelace", e).is_err());
+        assert!(validate_password("password", "my ada.lovelace@example.org!", e).is_err());
     }
 }

@@ -736,7 +736,6 @@ pub async fn reset_password(
         message: "This reset link is invalid, used or expired. Ask an administrator for a new one."
             .into(),
     };
-    crate::model::validate_password("password", password)?;
     let token_hash = hash_token(token.trim());
     let row = sqlx::query(
         "SELECT pr.id, pr.user_id, u.email, u.status FROM password_resets pr JOIN users u ON u.id = pr.user_id \
@@ -753,6 +752,7 @@ pub async fn reset_password(
     let reset_id: i64 = row.try_get("id")?;
     let user_id: i64 = row.try_get("user_id")?;
     let email: String = row.try_get("email")?;
+    super::password::check_policy("password", password, &email)?;
     // Hash before the transaction: the write connection is not held for argon2's time.
     let hash = state.passwords.hash(password).await?;
     let mut tx = state.db.begin().await?;

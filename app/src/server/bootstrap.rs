@@ -5,7 +5,7 @@ use super::password::Passwords;
 use super::store::{self, NewUser};
 use super::util::random_password;
 use super::Db;
-use crate::model::{validate_email, validate_password, AppError};
+use crate::model::{validate_email, AppError};
 
 /// Credentials of the superadmin created on this start, to print once.
 #[derive(Debug, Clone)]
@@ -30,7 +30,7 @@ pub async fn bootstrap(
     let email = validate_email(admin_email.unwrap_or("admin@roster.local"))?;
     let (password, generated) = match admin_password {
         Some(p) if !p.is_empty() => {
-            validate_password("ROSTER_ADMIN_PASSWORD", p)?;
+            super::password::check_policy("ROSTER_ADMIN_PASSWORD", p, &email)?;
             (p.to_string(), false)
         }
         _ => {

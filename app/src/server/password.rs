@@ -54,6 +54,35 @@ impl PasswordConfig {
     }
 }
 
+/// Words and passwords at most this far down zxcvbn's frequency lists count as common.
+const COMMON_RANK: usize = 10_000;
+
+/// The one password policy, for every way a password is set (reset, accepting an invitation,
+/// sign-up, change): 10 to 256 characters, not the email, and not one of the 10,000 most
+/// common passwords or words (zxcvbn's lists, compiled in, so nothing is looked up elsewhere).
+pub fn check_policy(field: &str, password: &str, email: &str) -> Result<(), AppError> {
+    crate::model::validate_password(field, password, email)?;
+    let estimate = zxcvbn::zxcvbn(password, &[]);
+    let whole_common_word = match estimate.sequence() {
+        [m] => {
+            m.i == 0
+                && m.j + 1 == password.chars().count()
+                && matches!(
+                    &m.pattern,
+                    zxcvbn::matching::patterns::MatchPattern::Dictionary(d) if d.rank <= COMMON_RANK
+                )
+        }
+        _ => false,
+    };
+    if whole_common_word {
+        return Err(AppError::validation(
+            field,
+            "This password is too common: it is one of the most used passwords or words. Choose something less predictable, such as a few unrelated words.",
+        ));
+    }
+    Ok(())
+}
+
 #[derive(Clone)]
 pub struct Passwords {
     argon: Argon2<'static>,
@@ -176,6 +205,29 @@ mod tests {
         assert!(p.verify("correct horse battery", Some(&h)).await.unwrap());
         assert!(!p.verify("wrong horse battery", Some(&h)).await.unwrap());
         assert!(!p.verify("correct horse battery", None).await.unwrap());
+    }
+
+    #[test]
+    fn common_passwords_and_the_email_are_refused() {
+        let e = "tom@acme.test";
+        for common in [
+            "1234567890",
+            "qwertyuiop",
+            "password123",
+            "PASSWORD123",
+            "basketball",
+        ] {
+            let err = check_policy("password", common, e).unwrap_err();
+            assert!(err.to_string().contains("too common"), "{common}: {err}");
+        }
+        for fine in [
+            "correct horse battery staple",
+            "tangerine-ozone-42",
+            "Wq8#zLp0!tV3",
+        ] {
+            assert!(check_policy("password", fine, e).is_ok(), "{fine}");
+        }
+        assert!(check_policy("password", "tom@acme.test", e).is_err());
     }
 
     #[test]
