@@ -156,3 +156,44 @@ app_test!(
         app
     }
 );
+
+// Mail speaks its recipient's language (the one on their account) and names the project.
+app_test!(
+    mail_is_written_in_the_recipients_language,
+    |app: TestApp| async move {
+        let tom = app.user("tom@acme.test", "default", "end_user").await;
+        let ada = app.user("ada@acme.test", "default", "end_user").await;
+        app.exec("UPDATE users SET language = 'fr' WHERE email = 'tom@acme.test'")
+            .await;
+        let admin = app.signed_in(ADMIN_EMAIL).await;
+        for id in [tom, ada] {
+            let res = app
+                .call_json(
+                    &admin,
+                    "send_password_reset",
+                    &serde_json::json!({"project": "default", "id": id}),
+                )
+                .await;
+            assert_eq!(res.status(), 200);
+        }
+        let mail = |to: &'static str| {
+            let db = app.db().clone();
+            async move {
+                sqlx::query_as::<_, (String, String)>(
+                    "SELECT subject, body FROM outbox WHERE to_email = $1",
+                )
+                .bind(to)
+                .fetch_one(db.pool())
+                .await
+                .unwrap()
+            }
+        };
+        let (subject, body) = mail("tom@acme.test").await;
+        assert_eq!(subject, "Réinitialisez votre mot de passe Roster");
+        assert!(body.contains("du projet « Default project »"), "{body}");
+        let (subject, body) = mail("ada@acme.test").await;
+        assert_eq!(subject, "Reset your Roster password");
+        assert!(body.contains("the project “Default project”"), "{body}");
+        app
+    }
+);

@@ -795,11 +795,11 @@ pub async fn reset_password(
     )
     .await?;
     // If it was not them, they learn it from the address that is still theirs.
-    super::mail::queue(
+    super::mail_text::queue_for(
         &mut tx,
+        user_id,
         &email,
-        "Your Roster password was changed",
-        "Hello,\n\nThe password of your Roster account was just changed with a reset link, and every session of the account was signed out.\n\nIf this was not you, ask an administrator of your project to reset your access at once.\n",
+        super::mail_text::Kind::PasswordChanged,
     )
     .await?;
     tx.commit().await?;

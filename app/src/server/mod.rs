@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod db;
 pub mod devices;
 pub mod mail;
+pub mod mail_text;
 pub mod password;
 pub mod resets;
 pub mod state;

@@ -4,6 +4,7 @@
 //! the address has an account.
 use super::audit::{self, Actor, Event};
 use super::auth::{RequestMeta, ThrottleConfig};
+use super::mail_text::Kind;
 use super::util::{hash_token, new_token, now_ms};
 use super::AppState;
 use crate::model::{validate_email, AppError, MAX_EMAIL};
@@ -27,13 +28,14 @@ pub async fn end_links(tx: &mut Transaction<'static, Any>, user_id: i64) -> Resu
     Ok(())
 }
 
-/// Ends older links and mails `email` a new one, `why` saying who asked for it.
+/// Ends older links and mails `email` a new one, in the person's language: sent by an
+/// administrator of `project`, or asked for by the person (None).
 pub async fn issue(
     tx: &mut Transaction<'static, Any>,
     user_id: i64,
     email: &str,
     public_url: &str,
-    why: &str,
+    project: Option<&str>,
 ) -> Result<(), AppError> {
     end_links(tx, user_id).await?;
     let now = now_ms();
@@ -51,15 +53,14 @@ pub async fn issue(
         "{}/reset-password?token={token}",
         public_url.trim_end_matches('/')
     );
-    super::mail::queue(
-        tx,
-        email,
-        "Reset your Roster password",
-        &format!(
-            "Hello,\n\n{why} Open this link within an hour to choose a new password:\n\n{link}\n\nIf you did not expect this, you can ignore this message; your password stays the same.\n"
-        ),
-    )
-    .await
+    let kind = match project {
+        Some(project) => Kind::ResetByAdmin {
+            project,
+            link: &link,
+        },
+        None => Kind::ResetRequested { link: &link },
+    };
+    super::mail_text::queue_for(tx, user_id, email, kind).await
 }
 
 /// "Forgot password?": mails a reset link to an active account with this address. The answer
@@ -114,14 +115,7 @@ async fn send_requested(state: &AppState, actor: &Actor, email: &str) -> Result<
         return Ok(());
     }
     let user_id: i64 = user.try_get("id")?;
-    issue(
-        &mut tx,
-        user_id,
-        email,
-        &state.auth.public_url,
-        "Someone, hopefully you, asked Roster for a new password for this account.",
-    )
-    .await?;
+    issue(&mut tx, user_id, email, &state.auth.public_url, None).await?;
     audit::record(
         &mut tx,
         actor,

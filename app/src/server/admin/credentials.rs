@@ -113,14 +113,15 @@ pub(super) async fn after_email_change(
     .execute(&mut **tx)
     .await?
     .rows_affected();
-    crate::server::mail::queue(
+    crate::server::mail_text::queue_for(
         tx,
+        user_id,
         old,
-        "Your Roster email address was changed",
-        &format!(
-            "Hello,\n\nThe email address of your Roster account was changed from {old} to {new} by {by}. Mail for the account now goes to the new address, and you were signed out everywhere.\n\nIf you did not expect this, contact your administrator at once.\n",
-            by = principal.email
-        ),
+        crate::server::mail_text::Kind::EmailChanged {
+            old,
+            new,
+            by: &principal.email,
+        },
     )
     .await?;
     Ok(ended)
@@ -149,14 +150,11 @@ pub async fn send_password_reset(
     if principal.user_id != user_id {
         may_take_over(&mut tx, principal, &t).await?;
     }
-    crate::server::resets::issue(
-        &mut tx,
-        user_id,
-        &t.email,
-        origin,
-        "An administrator asked Roster to let you choose a new password.",
-    )
-    .await?;
+    let project: String = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
+        .bind(project_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    crate::server::resets::issue(&mut tx, user_id, &t.email, origin, Some(&project)).await?;
     audit::record(
         &mut tx,
         actor,

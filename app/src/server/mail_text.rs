@@ -1,0 +1,99 @@
+//! What Roster's mails say, in English and French. Each mail is written in its recipient's
+//! language (the one on their account) and names the project when one is involved. Server
+//! only: none of this reaches the browser's wasm.
+use crate::model::{AppError, Language};
+use sqlx::{Any, Transaction};
+
+/// One mail, ready for the outbox.
+pub struct Mail {
+    pub subject: String,
+    pub body: String,
+}
+
+pub enum Kind<'a> {
+    /// An administrator of `project` sent a reset link.
+    ResetByAdmin { project: &'a str, link: &'a str },
+    /// The person asked for a reset link ("Forgot password?").
+    ResetRequested { link: &'a str },
+    /// The password was just changed with a reset link.
+    PasswordChanged,
+    /// Told to the old address: the account's email changed from `old` to `new`, by `by`.
+    EmailChanged {
+        old: &'a str,
+        new: &'a str,
+        by: &'a str,
+    },
+}
+
+pub fn render(lang: Language, kind: Kind<'_>) -> Mail {
+    let (subject, body) = match (lang, kind) {
+        (Language::En, Kind::ResetByAdmin { project, link }) => (
+            "Reset your Roster password".to_string(),
+            format!(
+                "Hello,\n\nAn administrator of the project “{project}” asked Roster to let you choose a new password. Open this link within an hour to choose it:\n\n{link}\n\nIf you did not expect this, you can ignore this message; your password stays the same.\n"
+            ),
+        ),
+        (Language::Fr, Kind::ResetByAdmin { project, link }) => (
+            "Réinitialisez votre mot de passe Roster".to_string(),
+            format!(
+                "Bonjour,\n\nUn administrateur du projet « {project} » a demandé à Roster de vous laisser choisir un nouveau mot de passe. Ouvrez ce lien dans l'heure pour le choisir :\n\n{link}\n\nSi vous ne vous y attendiez pas, ignorez ce message ; votre mot de passe reste le même.\n"
+            ),
+        ),
+        (Language::En, Kind::ResetRequested { link }) => (
+            "Reset your Roster password".to_string(),
+            format!(
+                "Hello,\n\nSomeone, hopefully you, asked Roster for a new password for this account. Open this link within an hour to choose it:\n\n{link}\n\nIf you did not ask for this, you can ignore this message; your password stays the same.\n"
+            ),
+        ),
+        (Language::Fr, Kind::ResetRequested { link }) => (
+            "Réinitialisez votre mot de passe Roster".to_string(),
+            format!(
+                "Bonjour,\n\nQuelqu'un, vous sans doute, a demandé à Roster un nouveau mot de passe pour ce compte. Ouvrez ce lien dans l'heure pour le choisir :\n\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message ; votre mot de passe reste le même.\n"
+            ),
+        ),
+        (Language::En, Kind::PasswordChanged) => (
+            "Your Roster password was changed".to_string(),
+            "Hello,\n\nThe password of your Roster account was just changed with a reset link, and every session of the account was signed out.\n\nIf this was not you, ask an administrator of your project to reset your access at once.\n".to_string(),
+        ),
+        (Language::Fr, Kind::PasswordChanged) => (
+            "Votre mot de passe Roster a été modifié".to_string(),
+            "Bonjour,\n\nLe mot de passe de votre compte Roster vient d'être modifié avec un lien de réinitialisation, et toutes les sessions du compte ont été fermées.\n\nSi ce n'était pas vous, demandez sans attendre à un administrateur de votre projet de réinitialiser votre accès.\n".to_string(),
+        ),
+        (Language::En, Kind::EmailChanged { old, new, by }) => (
+            "Your Roster email address was changed".to_string(),
+            format!(
+                "Hello,\n\nThe email address of your Roster account was changed from {old} to {new} by {by}. Mail for the account now goes to the new address, and you were signed out everywhere.\n\nIf you did not expect this, contact your administrator at once.\n"
+            ),
+        ),
+        (Language::Fr, Kind::EmailChanged { old, new, by }) => (
+            "Votre adresse e-mail Roster a été modifiée".to_string(),
+            format!(
+                "Bonjour,\n\nL'adresse e-mail de votre compte Roster est passée de {old} à {new}, modifiée par {by}. Les messages du compte vont désormais à la nouvelle adresse, et toutes vos sessions ont été fermées.\n\nSi vous ne vous y attendiez pas, contactez immédiatement votre administrateur.\n"
+            ),
+        ),
+    };
+    Mail { subject, body }
+}
+
+/// The language of a user's account (English when unknown).
+pub async fn language_of(
+    tx: &mut Transaction<'static, Any>,
+    user_id: i64,
+) -> Result<Language, AppError> {
+    let lang: Option<String> = sqlx::query_scalar("SELECT language FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(lang.map(|l| Language::parse(&l)).unwrap_or_default())
+}
+
+/// Renders `kind` in `user_id`'s language and queues it to `to`.
+pub async fn queue_for(
+    tx: &mut Transaction<'static, Any>,
+    user_id: i64,
+    to: &str,
+    kind: Kind<'_>,
+) -> Result<(), AppError> {
+    let mail = render(language_of(tx, user_id).await?, kind);
+    super::mail::queue(tx, to, &mail.subject, &mail.body).await
+}
