@@ -74,7 +74,7 @@ pub async fn prune_throttle_forever(state: AppState) {
     let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
     loop {
         every.tick().await;
-        match app::server::auth::prune_throttle(&state.db, &state.auth.throttle).await {
+        match app::server::throttle::prune_throttle(&state.db, &state.auth.throttle).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(rows = n, "pruned stale sign-in throttle rows"),
             Err(e) => tracing::warn!(error = %e, "could not prune sign-in throttle rows"),
@@ -171,12 +171,7 @@ async fn short_path(
     let remembered = headers
         .get(axum::http::header::COOKIE)
         .and_then(|v| v.to_str().ok())
-        .and_then(|c| {
-            c.split(';')
-                .filter_map(|c| c.trim().split_once('='))
-                .find(|(k, _)| *k == "roster_project")
-                .map(|(_, v)| v.to_string())
-        });
+        .and_then(|c| app::server::auth::cookie_value(c, "roster_project"));
     let managed = |slug: &str| {
         p.projects
             .iter()

@@ -1278,18 +1278,6 @@ app_test!(
     }
 );
 
-/// The reset link in the newest outbox message to `email`, as a token.
-async fn reset_token(app: &TestApp, email: &str) -> String {
-    let body: String =
-        sqlx::query_scalar("SELECT body FROM outbox WHERE to_email = $1 ORDER BY id DESC LIMIT 1")
-            .bind(email)
-            .fetch_one(app.db().pool())
-            .await
-            .unwrap();
-    let at = body.find("/reset-password?token=").expect("a reset link") + 22;
-    body[at..].split_whitespace().next().unwrap().to_string()
-}
-
 app_test!(
     a_password_reset_link_works_once_and_signs_everyone_out,
     |app: TestApp| async move {
@@ -1318,7 +1306,7 @@ app_test!(
             )
             .await;
         assert_eq!(res.status(), 200);
-        let first = reset_token(&app, "tom@acme.test").await;
+        let first = app.reset_token("tom@acme.test").await;
         assert!(first.len() >= 40);
         assert_eq!(
             app.count(&format!(
@@ -1344,7 +1332,7 @@ app_test!(
             )
             .await;
         assert_eq!(res.status(), 200);
-        let second = reset_token(&app, "tom@acme.test").await;
+        let second = app.reset_token("tom@acme.test").await;
         assert_ne!(first, second);
 
         let anon = app.client();
@@ -1415,7 +1403,7 @@ app_test!(
             )
             .await;
         assert_eq!(res.status(), 200);
-        let expired = reset_token(&app, "tom@acme.test").await;
+        let expired = app.reset_token("tom@acme.test").await;
         app.exec(&format!(
             "UPDATE password_resets SET expires_at = 1 WHERE user_id = {tom} AND used_at IS NULL"
         ))

@@ -748,7 +748,7 @@ app_test!(stale_throttle_rows_are_pruned, |app: TestApp| async move {
         .await
         .unwrap();
     }
-    let gone = app::server::auth::prune_throttle(app.db(), &app.state.auth.throttle)
+    let gone = app::server::throttle::prune_throttle(app.db(), &app.state.auth.throttle)
         .await
         .unwrap();
     assert_eq!(gone, 2);

@@ -54,13 +54,7 @@ backend_test!(
             )
             .await;
         assert_eq!(res.status(), 200);
-        let body: String = sqlx::query_scalar("SELECT body FROM outbox WHERE to_email = $1")
-            .bind(&email)
-            .fetch_one(app.db().pool())
-            .await
-            .unwrap();
-        let at = body.find("/reset-password?token=").unwrap() + 22;
-        let token = body[at..].split_whitespace().next().unwrap().to_string();
+        let token = app.reset_token(&email).await;
 
         // The person opens the link and chooses a password.
         let c = app.client();

@@ -44,17 +44,6 @@ async fn send_reset(app: &TestApp, c: &Client, id: i64) -> reqwest::Response {
     .await
 }
 
-async fn reset_token(app: &TestApp, email: &str) -> String {
-    let body: String =
-        sqlx::query_scalar("SELECT body FROM outbox WHERE to_email = $1 ORDER BY id DESC LIMIT 1")
-            .bind(email)
-            .fetch_one(app.db().pool())
-            .await
-            .unwrap();
-    let at = body.find("/reset-password?token=").expect("a reset link") + 22;
-    body[at..].split_whitespace().next().unwrap().to_string()
-}
-
 async fn use_reset(app: &TestApp, token: &str) -> reqwest::Response {
     let c = app.client();
     let pw = "another long passphrase 7";
@@ -120,7 +109,7 @@ app_test!(
         let tom_browser = app.signed_in("tom@acme.test").await;
         let admin = app.signed_in(ADMIN_EMAIL).await;
         assert_eq!(send_reset(&app, &admin, tom).await.status(), 200);
-        let old_link = reset_token(&app, "tom@acme.test").await;
+        let old_link = app.reset_token("tom@acme.test").await;
 
         let res = change_email(&app, &admin, tom, "end_user", "tom@new.test").await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
@@ -155,7 +144,7 @@ app_test!(reset_links_die_on_deactivation, |app: TestApp| async move {
     let tom = app.user("tom@acme.test", "default", "end_user").await;
     let admin = app.signed_in(ADMIN_EMAIL).await;
     assert_eq!(send_reset(&app, &admin, tom).await.status(), 200);
-    let link = reset_token(&app, "tom@acme.test").await;
+    let link = app.reset_token("tom@acme.test").await;
     let body = json!({"project": "default", "id": tom, "reason": null});
     assert_eq!(
         app.call_json(&admin, "deactivate_user", &body)
@@ -173,7 +162,7 @@ app_test!(reset_links_die_on_deactivation, |app: TestApp| async move {
     assert_ne!(use_reset(&app, &link).await.status(), 200);
     // A new link works.
     assert_eq!(send_reset(&app, &admin, tom).await.status(), 200);
-    let link = reset_token(&app, "tom@acme.test").await;
+    let link = app.reset_token("tom@acme.test").await;
     assert_eq!(use_reset(&app, &link).await.status(), 200);
     app
 });

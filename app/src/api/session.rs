@@ -93,5 +93,5 @@ pub async fn reset_password(
             "The two passwords are not the same.",
         ));
     }
-    crate::server::auth::reset_password(&c.state, &c.meta, &token, &password).await
+    crate::server::resets::reset_password(&c.state, &c.meta, &token, &password).await
 }

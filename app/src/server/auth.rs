@@ -5,6 +5,8 @@
 //! limits hold across several server processes.
 use super::audit::{self, Actor, Event};
 use super::store;
+pub use super::throttle::ThrottleConfig;
+use super::throttle::{lock_if_reached, release_attempt, reserve_attempt};
 use super::util::{hash_token, new_token, now_ms};
 use super::AppState;
 use crate::model::{
@@ -17,35 +19,6 @@ use std::time::Duration;
 pub const SESSION_COOKIE: &str = "roster_session";
 /// The cookie's name over https: the `__Host-` prefix pins it to this host, path `/`, Secure.
 pub const SECURE_SESSION_COOKIE: &str = "__Host-roster_session";
-
-#[derive(Debug, Clone)]
-pub struct ThrottleConfig {
-    /// Failures (per account) after which each further failure is answered more slowly.
-    pub delay_after: i64,
-    /// The first delay; it doubles with each further failure, up to `max_delay`.
-    pub base_delay: Duration,
-    pub max_delay: Duration,
-    /// Failures per account within `window` that lock it for `lock_for`.
-    pub account_lock_after: i64,
-    /// Failures per client IP within `window` that lock that IP (higher: offices share IPs).
-    pub ip_lock_after: i64,
-    pub window: Duration,
-    pub lock_for: Duration,
-}
-
-impl Default for ThrottleConfig {
-    fn default() -> Self {
-        ThrottleConfig {
-            delay_after: 3,
-            base_delay: Duration::from_millis(250),
-            max_delay: Duration::from_secs(4),
-            account_lock_after: 10,
-            ip_lock_after: 100,
-            window: Duration::from_secs(3600),
-            lock_for: Duration::from_secs(3600),
-        }
-    }
-}
 
 #[derive(Debug, Clone)]
 pub struct AuthConfig {
@@ -563,100 +536,6 @@ pub async fn sign_in(
     })
 }
 
-/// One reserved attempt: how many attempts the key has in its window (this one included), and
-/// the end of a lock that still holds.
-pub(crate) struct Attempt {
-    pub count: i64,
-    pub locked_until: Option<i64>,
-}
-
-/// Counts one attempt for `key` within the window, atomically (one upsert), before the
-/// password is verified. A window that has passed, or a lock that has run out, starts again.
-pub(crate) async fn reserve_attempt(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    key: &str,
-    t: &ThrottleConfig,
-) -> Result<Attempt, AppError> {
-    let now = now_ms();
-    let window_start = now - t.window.as_millis() as i64;
-    let row = sqlx::query(
-        "INSERT INTO sign_in_throttle (key, failures, first_at, last_at) VALUES ($1, 1, $2, $2) \
-         ON CONFLICT (key) DO UPDATE SET \
-           failures = CASE WHEN sign_in_throttle.first_at < $3 OR sign_in_throttle.locked_until <= $2 \
-                           THEN 1 ELSE sign_in_throttle.failures + 1 END, \
-           first_at = CASE WHEN sign_in_throttle.first_at < $3 OR sign_in_throttle.locked_until <= $2 \
-                           THEN $2 ELSE sign_in_throttle.first_at END, \
-           locked_until = CASE WHEN sign_in_throttle.locked_until <= $2 THEN NULL ELSE sign_in_throttle.locked_until END, \
-           last_at = $2 \
-         RETURNING failures, locked_until",
-    )
-    .bind(key)
-    .bind(now)
-    .bind(window_start)
-    .fetch_one(&mut **tx)
-    .await?;
-    Ok(Attempt {
-        count: row.try_get("failures")?,
-        locked_until: row.try_get("locked_until")?,
-    })
-}
-
-/// Deletes throttle rows that no longer count (their window has passed and no lock holds), so
-/// guesses from ever-new addresses cannot grow the table without end. Answers how many went.
-pub async fn prune_throttle(db: &super::Db, t: &ThrottleConfig) -> Result<u64, AppError> {
-    let now = now_ms();
-    let mut tx = db.begin().await?;
-    let gone = sqlx::query(
-        "DELETE FROM sign_in_throttle WHERE first_at < $1 \
-           AND (locked_until IS NULL OR locked_until <= $2)",
-    )
-    .bind(now - t.window.as_millis() as i64)
-    .bind(now)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    sqlx::query("DELETE FROM trusted_devices WHERE last_used_at <= $1")
-        .bind(now - super::devices::DEVICE_TTL_MS)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    Ok(gone)
-}
-
-/// After a failed verification: the key locks once its count has reached `lock_after`.
-async fn lock_if_reached(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    key: &str,
-    count: i64,
-    lock_after: i64,
-    t: &ThrottleConfig,
-) -> Result<(), AppError> {
-    if count >= lock_after {
-        sqlx::query(
-            "UPDATE sign_in_throttle SET locked_until = $1 WHERE key = $2 AND locked_until IS NULL",
-        )
-        .bind(now_ms() + t.lock_for.as_millis() as i64)
-        .bind(key)
-        .execute(&mut **tx)
-        .await?;
-    }
-    Ok(())
-}
-
-/// Gives back a reservation that was not a failure.
-async fn release_attempt(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    key: &str,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE sign_in_throttle SET failures = failures - 1 WHERE key = $1 AND failures > 0",
-    )
-    .bind(key)
-    .execute(&mut **tx)
-    .await?;
-    Ok(())
-}
-
 /// Ends the caller's session.
 pub async fn sign_out(
     state: &AppState,
@@ -701,11 +580,18 @@ pub fn session_cookie(cfg: &AuthConfig, meta: &RequestMeta, token: Option<&str>)
 /// the `__Host-` cookie, which only this host can have set over https: a plain-named cookie
 /// planted over http or by a sibling domain is ignored, so it cannot fix a session.
 pub fn token_from_cookies(header: &str, secure: bool) -> Option<String> {
-    let name = if secure {
-        SECURE_SESSION_COOKIE
-    } else {
-        SESSION_COOKIE
-    };
+    cookie_value(
+        header,
+        if secure {
+            SECURE_SESSION_COOKIE
+        } else {
+            SESSION_COOKIE
+        },
+    )
+}
+
+/// The non-empty value of cookie `name` in a Cookie header.
+pub fn cookie_value(header: &str, name: &str) -> Option<String> {
     header
         .split(';')
         .filter_map(|c| c.trim().split_once('='))
@@ -721,89 +607,6 @@ pub fn safe_next(next: Option<&str>) -> Option<String> {
         && !n.chars().any(|c| c.is_control())
         && !n.starts_with("/login");
     ok.then(|| n.to_string())
-}
-
-/// Sets a new password with a reset link's token: single use, one hour, active accounts only.
-/// Every session of the account ends (whoever had the old password is signed out).
-pub async fn reset_password(
-    state: &AppState,
-    meta: &RequestMeta,
-    token: &str,
-    password: &str,
-) -> Result<(), AppError> {
-    let invalid = || AppError::Validation {
-        field: None,
-        message: "This reset link is invalid, used or expired. Ask an administrator for a new one."
-            .into(),
-    };
-    let token_hash = hash_token(token.trim());
-    let row = sqlx::query(
-        "SELECT pr.id, pr.user_id, u.email, u.status FROM password_resets pr JOIN users u ON u.id = pr.user_id \
-          WHERE pr.token_hash = $1 AND pr.used_at IS NULL AND pr.expires_at > $2",
-    )
-    .bind(&token_hash)
-    .bind(now_ms())
-    .fetch_optional(state.db.pool())
-    .await?
-    .ok_or_else(invalid)?;
-    if row.try_get::<String, _>("status")? != "active" {
-        return Err(invalid());
-    }
-    let reset_id: i64 = row.try_get("id")?;
-    let user_id: i64 = row.try_get("user_id")?;
-    let email: String = row.try_get("email")?;
-    super::password::check_policy("password", password, &email)?;
-    // Hash before the transaction: the write connection is not held for argon2's time.
-    let hash = state.passwords.hash(password).await?;
-    let mut tx = state.db.begin().await?;
-    let now = now_ms();
-    // Claiming the token in the same statement that checks it makes it single-use under races.
-    let claimed = sqlx::query(
-        "UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(reset_id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed != 1 {
-        return Err(invalid());
-    }
-    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(&hash)
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    // Browsers trusted under the old password are trusted no more.
-    super::devices::forget_all(&mut tx, user_id).await?;
-    let actor = Actor {
-        user_id: Some(user_id),
-        email: Some(email.clone()),
-        ip: meta.ip.clone(),
-        user_agent: meta.user_agent.clone(),
-    };
-    audit::record(
-        &mut tx,
-        &actor,
-        Event::new("auth.password_reset").target(Some(user_id), &email),
-    )
-    .await?;
-    // If it was not them, they learn it from the address that is still theirs.
-    super::mail_text::queue_for(
-        &mut tx,
-        user_id,
-        &email,
-        super::mail_text::Kind::PasswordChanged,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 #[cfg(test)]

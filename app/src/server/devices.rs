@@ -16,15 +16,14 @@ pub const DEVICE_TTL_MS: i64 = 365 * 24 * 3600 * 1000;
 
 /// The device token from a Cookie header; a secure site reads only the `__Host-` cookie.
 pub fn token_from_cookies(header: &str, secure: bool) -> Option<String> {
-    let name = if secure {
-        SECURE_DEVICE_COOKIE
-    } else {
-        DEVICE_COOKIE
-    };
-    header
-        .split(';')
-        .filter_map(|c| c.trim().split_once('='))
-        .find_map(|(k, v)| (k == name && !v.is_empty()).then(|| v.to_string()))
+    super::auth::cookie_value(
+        header,
+        if secure {
+            SECURE_DEVICE_COOKIE
+        } else {
+            DEVICE_COOKIE
+        },
+    )
 }
 
 /// The Set-Cookie value that gives a browser its device token.

@@ -11,6 +11,7 @@ pub mod password;
 pub mod resets;
 pub mod state;
 pub mod store;
+pub mod throttle;
 pub mod users;
 pub mod util;
 

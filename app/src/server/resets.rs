@@ -81,9 +81,11 @@ pub async fn request(state: &AppState, meta: &RequestMeta, email: &str) -> Resul
     };
     let mut tx = state.db.begin().await?;
     let by_email =
-        super::auth::reserve_attempt(&mut tx, &format!("forgot:email:{email}"), &window).await?;
+        super::throttle::reserve_attempt(&mut tx, &format!("forgot:email:{email}"), &window)
+            .await?;
     let by_ip =
-        super::auth::reserve_attempt(&mut tx, &format!("forgot:ip:{}", meta.ip), &window).await?;
+        super::throttle::reserve_attempt(&mut tx, &format!("forgot:ip:{}", meta.ip), &window)
+            .await?;
     tx.commit().await?;
     if by_email.count > REQUESTS_PER_EMAIL || by_ip.count > REQUESTS_PER_IP {
         tracing::info!("password reset request throttled");
@@ -120,6 +122,89 @@ async fn send_requested(state: &AppState, actor: &Actor, email: &str) -> Result<
         &mut tx,
         actor,
         Event::new("auth.password_reset_requested").target(Some(user_id), email),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a new password with a reset link's token: single use, one hour, active accounts only.
+/// Every session of the account ends (whoever had the old password is signed out).
+pub async fn reset_password(
+    state: &AppState,
+    meta: &RequestMeta,
+    token: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    let invalid = || AppError::Validation {
+        field: None,
+        message: "This reset link is invalid, used or expired. Ask an administrator for a new one."
+            .into(),
+    };
+    let token_hash = hash_token(token.trim());
+    let row = sqlx::query(
+        "SELECT pr.id, pr.user_id, u.email, u.status FROM password_resets pr JOIN users u ON u.id = pr.user_id \
+          WHERE pr.token_hash = $1 AND pr.used_at IS NULL AND pr.expires_at > $2",
+    )
+    .bind(&token_hash)
+    .bind(now_ms())
+    .fetch_optional(state.db.pool())
+    .await?
+    .ok_or_else(invalid)?;
+    if row.try_get::<String, _>("status")? != "active" {
+        return Err(invalid());
+    }
+    let reset_id: i64 = row.try_get("id")?;
+    let user_id: i64 = row.try_get("user_id")?;
+    let email: String = row.try_get("email")?;
+    super::password::check_policy("password", password, &email)?;
+    // Hash before the transaction: the write connection is not held for argon2's time.
+    let hash = state.passwords.hash(password).await?;
+    let mut tx = state.db.begin().await?;
+    let now = now_ms();
+    // Claiming the token in the same statement that checks it makes it single-use under races.
+    let claimed = sqlx::query(
+        "UPDATE password_resets SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(reset_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if claimed != 1 {
+        return Err(invalid());
+    }
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(&hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    // Browsers trusted under the old password are trusted no more.
+    super::devices::forget_all(&mut tx, user_id).await?;
+    let actor = Actor {
+        user_id: Some(user_id),
+        email: Some(email.clone()),
+        ip: meta.ip.clone(),
+        user_agent: meta.user_agent.clone(),
+    };
+    audit::record(
+        &mut tx,
+        &actor,
+        Event::new("auth.password_reset").target(Some(user_id), &email),
+    )
+    .await?;
+    // If it was not them, they learn it from the address that is still theirs.
+    super::mail_text::queue_for(
+        &mut tx,
+        user_id,
+        &email,
+        super::mail_text::Kind::PasswordChanged,
     )
     .await?;
     tx.commit().await?;

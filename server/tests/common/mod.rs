@@ -238,6 +238,20 @@ impl TestApp {
         .unwrap()
     }
 
+    /// The token of the newest reset link mailed to `email` (read from the outbox).
+    pub async fn reset_token(&self, email: &str) -> String {
+        let body: String = sqlx::query_scalar(
+            "SELECT body FROM outbox WHERE to_email = $1 AND body LIKE '%/reset-password?token=%' \
+             ORDER BY id DESC LIMIT 1",
+        )
+        .bind(email)
+        .fetch_one(self.db().pool())
+        .await
+        .unwrap();
+        let at = body.find("/reset-password?token=").expect("a reset link") + 22;
+        body[at..].split_whitespace().next().unwrap().to_string()
+    }
+
     pub async fn exec(&self, sql: &str) {
         let mut tx = self.db().begin().await.unwrap();
         sqlx::query(sql).execute(&mut *tx).await.unwrap();
