@@ -119,6 +119,7 @@ impl Config {
             },
             public_url,
             allowed_hosts,
+            clock: Default::default(),
         })
     }
 

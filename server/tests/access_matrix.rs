@@ -278,6 +278,69 @@ fn registry() -> Vec<Case> {
             json: None,
             want: [Ok; 6],
         },
+        // Invitations: users:invite in the project (the developer lacks it). A valid form to an
+        // unknown role is refused after the check; resend and cancel look for a missing user.
+        act(
+            "/api/invite_user",
+            serde_json::json!({"project": "default", "form": {
+                "email": "nobody@roster.test", "role": "no_such_role", "groups": []}}),
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Invalid, Invalid],
+        ),
+        act(
+            "/api/resend_invitation",
+            serde_json::json!({"project": "default", "id": NOBODY}),
+            USERS_ACT,
+        ),
+        act(
+            "/api/cancel_invitation",
+            serde_json::json!({"project": "default", "id": NOBODY}),
+            USERS_ACT,
+        ),
+        act(
+            "/api/bulk_users",
+            serde_json::json!({"project": "default", "ids": [NOBODY], "action": "ResendInvitations"}),
+            USERS_BULK,
+        ),
+        // The accept page and its calls are public: the link's token is the credential, and a
+        // made-up one is answered the same way for everyone.
+        Case {
+            method: "GET",
+            route: "/invitation",
+            call: "/invitation?token=abc",
+            form: &[],
+            json: None,
+            want: [Ok; 6],
+        },
+        Case {
+            method: "GET",
+            route: "/api/invitation",
+            call: "/api/invitation?token=abc",
+            form: &[],
+            json: None,
+            want: [Ok; 6],
+        },
+        Case {
+            method: "POST",
+            route: "/api/accept_invitation",
+            call: "/api/accept_invitation",
+            form: &[
+                ("token", "not-a-token"),
+                ("first_name", "No"),
+                ("last_name", "Body"),
+                ("password", "a long new password"),
+                ("confirm", "a long new password"),
+            ],
+            json: None,
+            want: [Invalid; 6],
+        },
+        Case {
+            method: "POST",
+            route: "/api/accept_invitation_sign_in",
+            call: "/api/accept_invitation_sign_in",
+            form: &[("token", "not-a-token"), ("password", "a long password")],
+            json: None,
+            want: [Invalid; 6],
+        },
         act(
             "/api/revoke_user_sessions",
             serde_json::json!({"project": "default", "id": NOBODY, "session": null}),

@@ -17,7 +17,12 @@ pub async fn get_user(project: String, id: i64) -> Result<UserDetail, AppError> 
     let p = c.auth.principal()?;
     let project_id = p.require(Permission::UsersRead, &project)?;
     let idle_cutoff = crate::server::util::now_ms() - c.state.auth.idle_timeout.as_millis() as i64;
-    crate::server::admin::detail(&c.state.db, p, project_id, id, idle_cutoff).await
+    let mut user =
+        crate::server::admin::detail(&c.state.db, p, project_id, id, idle_cutoff).await?;
+    if user.status == crate::model::Status::Invited {
+        user.invitation = crate::server::invitations::info(&c.state, project_id, id).await?;
+    }
+    Ok(user)
 }
 
 /// A member's sign-ins and the changes made to them, newest first.
@@ -113,9 +118,10 @@ pub async fn bulk_users(
     let perm = match action {
         BulkAction::Deactivate | BulkAction::Reactivate => Permission::UsersDeactivate,
         BulkAction::ChangeRole(_) | BulkAction::AddToGroup(_) => Permission::UsersUpdate,
+        BulkAction::ResendInvitations => Permission::UsersInvite,
     };
     let project_id = p.require(perm, &project)?;
-    crate::server::admin::bulk(&c.state.db, p, &p.actor(&c.meta), project_id, &ids, &action).await
+    crate::server::admin::bulk(&c.state, p, &p.actor(&c.meta), project_id, &ids, &action).await
 }
 
 /// Emails an active member a one-hour link to choose a new password; answers their email.

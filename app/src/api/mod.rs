@@ -1,9 +1,11 @@
 //! Server functions: thin — authenticate, check permission, call one service function.
 mod admin;
+mod invitations;
 mod session;
 mod users;
 
 pub use admin::*;
+pub use invitations::*;
 pub use session::*;
 pub use users::*;
 

@@ -29,6 +29,24 @@ pub async fn sign_in(
             return Err(e);
         }
     };
+    let to = match auth::safe_next(next.as_deref()) {
+        Some(n) => n,
+        None => crate::server::store::viewer(&c.state.db, signed_in.user_id)
+            .await?
+            .landing(),
+    };
+    signed_in_to(&c, &signed_in, &to);
+    Ok(to)
+}
+
+/// Hands the browser its new session (and device) cookie; a plain form post then goes to `to`.
+#[cfg(feature = "ssr")]
+pub(super) fn signed_in_to(
+    c: &super::ctx::Ctx,
+    signed_in: &crate::server::auth::SignedIn,
+    to: &str,
+) {
+    use crate::server::auth;
     super::ctx::set_header(
         http::header::SET_COOKIE,
         &auth::session_cookie(&c.state.auth, &c.meta, Some(&signed_in.token)),
@@ -39,14 +57,7 @@ pub async fn sign_in(
             &crate::server::devices::cookie(&c.state.auth, &c.meta, device),
         );
     }
-    let to = match auth::safe_next(next.as_deref()) {
-        Some(n) => n,
-        None => crate::server::store::viewer(&c.state.db, signed_in.user_id)
-            .await?
-            .landing(),
-    };
-    super::ctx::redirect_form_post(&to);
-    Ok(to)
+    super::ctx::redirect_form_post(to);
 }
 
 /// Ends the current session and clears the cookie.

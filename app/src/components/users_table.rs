@@ -170,7 +170,12 @@ pub fn UsersTable(
                                 <td>{name}</td>
                                 <td>{r.role.clone()}</td>
                                 <td class="muted">{r.groups.join(", ")}</td>
-                                <td>{status_badge(s, r.status)}</td>
+                                <td>
+                                    {status_badge(s, r.status)}
+                                    {r.invitation_expired(as_of).then(|| view! {
+                                        " "<span class="badge badge-inactive">{s.expired}</span>
+                                    })}
+                                </td>
                                 <td>{time(r.last_sign_in_at)}</td>
                                 <td>{time(Some(r.created_at))}</td>
                                 <td class="cell-actions">

@@ -57,6 +57,9 @@ pub struct UserDetail {
     pub permissions: Vec<String>,
     pub sessions: Vec<SessionInfo>,
     pub guard: Option<Guard>,
+    /// The pending invitation, when the person is invited to this project.
+    #[serde(default)]
+    pub invitation: Option<super::InvitationInfo>,
     pub as_of: i64,
 }
 
@@ -119,18 +122,8 @@ pub struct CheckedEdit {
 impl UserEdit {
     /// Checks every account field; the first error wins (each names its field).
     pub fn check(&self) -> Result<CheckedEdit, AppError> {
-        let name = |field: &str, v: &str| -> Result<String, AppError> {
-            let v = v.trim();
-            if v.chars().count() > MAX_NAME || v.chars().any(char::is_control) {
-                return Err(AppError::validation(
-                    field,
-                    format!("Use at most {MAX_NAME} characters, without control characters."),
-                ));
-            }
-            Ok(v.to_string())
-        };
-        let first_name = name("first_name", &self.first_name)?;
-        let last_name = name("last_name", &self.last_name)?;
+        let first_name = check_name("first_name", &self.first_name)?;
+        let last_name = check_name("last_name", &self.last_name)?;
         let email = super::validate_email(&self.email)?;
         let phone = self.phone.trim();
         let phone = if phone.is_empty() {
@@ -173,6 +166,18 @@ impl UserEdit {
     }
 }
 
+/// A first or last name, trimmed: at most [`MAX_NAME`] characters, no control characters.
+pub fn check_name(field: &str, v: &str) -> Result<String, AppError> {
+    let v = v.trim();
+    if v.chars().count() > MAX_NAME || v.chars().any(char::is_control) {
+        return Err(AppError::validation(
+            field,
+            format!("Use at most {MAX_NAME} characters, without control characters."),
+        ));
+    }
+    Ok(v.to_string())
+}
+
 /// Metadata must be a JSON object (an empty field means `{}`); returns it compact.
 pub fn parse_metadata(raw: &str) -> Result<String, AppError> {
     let raw = raw.trim();
@@ -205,6 +210,8 @@ pub enum BulkAction {
     Reactivate,
     ChangeRole(String),
     AddToGroup(String),
+    /// A new link for each selected invited person (the old one dies).
+    ResendInvitations,
 }
 
 /// What a bulk action changed and what it refused (email and reason).

@@ -1,16 +1,20 @@
 //! Types shared by the server and the browser. No server-only dependency may appear here.
 mod admin;
 mod error;
+mod invitation;
 mod permission;
 mod query;
 pub mod time;
 mod user;
 
 pub use admin::{
-    parse_metadata, ActivityItem, BulkAction, BulkSummary, CheckedEdit, Guard, MembershipInfo,
-    UserDetail, UserEdit, MAX_BULK, MAX_REASON,
+    check_name, parse_metadata, ActivityItem, BulkAction, BulkSummary, CheckedEdit, Guard,
+    MembershipInfo, UserDetail, UserEdit, MAX_BULK, MAX_REASON,
 };
 pub use error::AppError;
+pub use invitation::{
+    InvitationInfo, InvitationPreview, InviteForm, Invited, MailState, INVITATION_DAYS, MAX_MESSAGE,
+};
 pub use permission::{Permission, ALL_PERMISSIONS, BUILTIN_ROLES};
 pub use query::{
     max_page, Directory, Page, UserQuery, UserRow, UserSort, DEFAULT_PAGE_SIZE, PAGE_SIZES,

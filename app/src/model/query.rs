@@ -245,9 +245,17 @@ pub struct UserRow {
     /// The project's only active owner (cannot be deactivated, deleted or demoted).
     #[serde(default)]
     pub last_owner: bool,
+    /// When the invitation's link expires (invited members only).
+    #[serde(default)]
+    pub invitation_expires_at: Option<i64>,
 }
 
 impl UserRow {
+    /// Invited, and the link has expired by `now` (the page's `as_of`): it can be resent.
+    pub fn invitation_expired(&self, now: i64) -> bool {
+        self.invitation_expires_at.is_some_and(|at| at <= now)
+    }
+
     pub fn name(&self) -> String {
         format!("{} {}", self.first_name, self.last_name)
             .trim()

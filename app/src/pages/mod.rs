@@ -6,6 +6,7 @@
 //! first wasm chunk; every other page is a lazy route whose code loads when it is first visited
 //! (`cargo leptos build --split`).
 mod console;
+mod invitations;
 mod login;
 mod sections;
 mod user_actions;
@@ -111,6 +112,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/invitation") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("/p/:project") view=console::Console ssr=SsrMode::Async>
                     <Route path=path!("users") view=users::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("users/:id") view={Lazy::<UserDetailRoute>::new()} ssr=SsrMode::Async />
@@ -151,6 +153,7 @@ lazy_page! {
     LoginRoute => login::LoginPage,
     ForgotPasswordRoute => login::ForgotPasswordPage,
     ResetPasswordRoute => login::ResetPasswordPage,
+    AcceptInvitationRoute => invitations::AcceptInvitationPage,
     UserDetailRoute => user_detail::UserDetailPage,
     RolesRoute => sections::RolesPage,
     GroupsRoute => sections::GroupsPage,

@@ -1,9 +1,10 @@
 //! Acting on one user, shared by the users table and the detail page: the row menu's entries,
 //! the edit / deactivate / delete dialogs, and the direct actions (reactivate, revoke
 //! sessions) with their toasts.
+use super::invitations::{CancelInvitationDialog, InviteDialog};
 use crate::api::{
     deactivate_user, delete_user, get_user, project_directory, reactivate_user,
-    remove_from_project, revoke_user_sessions, send_password_reset, update_user,
+    remove_from_project, resend_invitation, revoke_user_sessions, send_password_reset, update_user,
 };
 use crate::components::{focus_first_field, use_toaster, MenuEntry, Modal};
 use crate::i18n::{fill, Strings};
@@ -18,11 +19,14 @@ pub enum Dialog {
     Deactivate { id: i64, email: String },
     Delete { id: i64, email: String },
     Remove { id: i64, email: String },
+    Invite,
+    CancelInvitation { id: i64, email: String },
 }
 
 /// What the viewer may do in the project in view.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Can {
+    pub invite: bool,
     pub update: bool,
     pub deactivate: bool,
     pub delete: bool,
@@ -35,6 +39,7 @@ impl Can {
             return Can::default();
         };
         Can {
+            invite: p.can(Permission::UsersInvite),
             update: p.can(Permission::UsersUpdate),
             deactivate: p.can(Permission::UsersDeactivate),
             delete: p.can(Permission::UsersDelete),
@@ -82,7 +87,7 @@ impl Actions {
     /// Runs a dialog's server call: `busy` while it runs; on success the dialog closes, `done`
     /// runs (its toast) and the page reloads; on failure the form shows the error and nothing
     /// closes.
-    fn submit<T: 'static>(
+    pub(crate) fn submit<T: 'static>(
         &self,
         busy: RwSignal<bool>,
         err: RwSignal<Option<AppError>>,
@@ -147,6 +152,15 @@ impl Actions {
         );
     }
 
+    /// A new invitation link for an invited member (the old one dies), mailed to them.
+    pub fn resend_invitation(&self, id: i64) {
+        let s = self.s;
+        self.act(
+            resend_invitation(self.slug.get_untracked(), id),
+            move |invited| fill(s.t_invitation_sent, &[("email", &invited.email)]),
+        );
+    }
+
     pub fn revoke_all(&self, id: i64) {
         self.revoke(id, None);
     }
@@ -178,14 +192,23 @@ impl Actions {
         let email = email.to_string();
         match status {
             Status::Invited => {
-                out.push(MenuEntry::disabled(
-                    s.resend_invitation,
-                    s.later_invitations,
-                ));
-                out.push(MenuEntry::disabled(
-                    s.cancel_invitation,
-                    s.later_invitations,
-                ));
+                if can.invite {
+                    let this = self.clone();
+                    out.push(MenuEntry::action(
+                        s.resend_invitation,
+                        Callback::new(move |_| this.resend_invitation(id)),
+                    ));
+                    out.push(
+                        MenuEntry::action(
+                            s.cancel_invitation,
+                            open(Dialog::CancelInvitation {
+                                id,
+                                email: email.clone(),
+                            }),
+                        )
+                        .danger(),
+                    );
+                }
             }
             Status::Active => {
                 out.push(MenuEntry::link(s.view, href));
@@ -300,6 +323,8 @@ pub fn UserDialogs(actions: Actions) -> impl IntoView {
         Some(Dialog::Deactivate { .. }) => s.deactivate_user.to_string(),
         Some(Dialog::Delete { .. }) => s.delete_user.to_string(),
         Some(Dialog::Remove { .. }) => s.remove_from_project.to_string(),
+        Some(Dialog::Invite) => s.invite_user.to_string(),
+        Some(Dialog::CancelInvitation { .. }) => s.cancel_invitation.to_string(),
         None => String::new(),
     });
     let open = Signal::derive(move || dialog.get().is_some());
@@ -365,11 +390,15 @@ fn dialog_body(actions: Actions, dialog: Dialog) -> AnyView {
         Dialog::Remove { id, email } => {
             view! { <RemoveDialog actions=actions id=id email=email /> }.into_any()
         }
+        Dialog::Invite => view! { <InviteDialog actions=actions /> }.into_any(),
+        Dialog::CancelInvitation { id, email } => {
+            view! { <CancelInvitationDialog actions=actions id=id email=email /> }.into_any()
+        }
     }
 }
 
 /// A field's error, when the server's error names that field.
-fn field_error(err: RwSignal<Option<AppError>>, field: &'static str) -> impl IntoView {
+pub(crate) fn field_error(err: RwSignal<Option<AppError>>, field: &'static str) -> impl IntoView {
     move || {
         err.get().filter(|e| e.field() == Some(field)).map(|e| {
             view! { <p class="field-error" id=format!("{field}-error")>{e.to_string()}</p> }
@@ -378,7 +407,10 @@ fn field_error(err: RwSignal<Option<AppError>>, field: &'static str) -> impl Int
 }
 
 /// The error that belongs to no field of the form, if any.
-fn form_error(err: RwSignal<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+pub(crate) fn form_error(
+    err: RwSignal<Option<AppError>>,
+    fields: &'static [&'static str],
+) -> impl IntoView {
     move || {
         err.get()
             .filter(|e| e.field().map(|f| !fields.contains(&f)).unwrap_or(true))

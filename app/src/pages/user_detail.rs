@@ -145,6 +145,25 @@ fn Detail(
     let dialog = actions.dialog;
     let open = move |d: Dialog| move |_| dialog.set(Some(d.clone()));
     let mut buttons = Vec::new();
+    if can.invite && user.status == Status::Invited {
+        let a = actions.clone();
+        buttons.push(
+            view! {
+                <button type="button" class="button" on:click=move |_| a.resend_invitation(id)>
+                    {s.resend_invitation}
+                </button>
+            }
+            .into_any(),
+        );
+        buttons.push(
+            view! {
+                <button type="button" class="button danger" on:click=open(Dialog::CancelInvitation { id, email: email.clone() })>
+                    {s.cancel_invitation}
+                </button>
+            }
+            .into_any(),
+        );
+    }
     if can.update && user.status != Status::Invited {
         buttons.push(
             view! {
@@ -307,6 +326,9 @@ fn Detail(
         }
         .into_any()
     };
+    let invitation_card = user.invitation.clone().map(|info| {
+        view! { <super::invitations::InvitationCard s=s lang=lang info=info as_of=as_of /> }
+    });
     let revoke_all = (can.revoke && !user.sessions.is_empty()).then(|| {
         let a = actions.clone();
         view! {
@@ -351,6 +373,7 @@ fn Detail(
                 </dl>
             </section>
             <div class="detail-side">
+                {invitation_card}
                 <section class="card" aria-labelledby="permissions-heading">
                     <h2 id="permissions-heading">{s.effective_permissions}</h2>
                     {permissions}

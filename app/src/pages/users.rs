@@ -1,7 +1,7 @@
 //! `/p/{project}/users`: the users table. The whole view (search, filters, sort, page, size)
 //! lives in the URL, so the server renders the right rows before any wasm loads and a view can
 //! be bookmarked, shared and reloaded.
-use super::user_actions::{Actions, Can, UserDialogs};
+use super::user_actions::{Actions, Can, Dialog, UserDialogs};
 use crate::api::{bulk_users, list_users, project_directory};
 use crate::components::{use_toaster, HiddenFields, NoScriptSubmit, Pager, UsersTable};
 use crate::i18n::{fill, Strings, EN};
@@ -388,6 +388,7 @@ pub fn UsersPage() -> impl IntoView {
     }
     .into_any();
 
+    let (invite_can, invite_dialog) = (actions.can, actions.dialog);
     view! {
         <Title text=format!("{} · Roster", s.users) />
         <div class="page-header">
@@ -395,6 +396,13 @@ pub fn UsersPage() -> impl IntoView {
                 <h1>{s.users}</h1>
                 <p class="muted">{s.users_lead}</p>
             </div>
+            {move || invite_can.get().invite.then(|| view! {
+                <div class="page-actions">
+                    <button type="button" class="button primary" on:click=move |_| invite_dialog.set(Some(Dialog::Invite))>
+                        {s.invite_user}
+                    </button>
+                </div>
+            })}
         </div>
         {toolbar}
         <BulkBar s=s can=actions.can selected=selected directory=directory run=run_bulk />
@@ -457,6 +465,11 @@ fn BulkBar(
                             </button>
                             <button type="button" class="button" on:click=move |_| run.run(BulkAction::Reactivate)>
                                 {s.reactivate_selected}
+                            </button>
+                        })}
+                        {move || can.get().invite.then(|| view! {
+                            <button type="button" class="button" on:click=move |_| run.run(BulkAction::ResendInvitations)>
+                                {s.resend_invitations}
                             </button>
                         })}
                         {move || can.get().update.then(|| view! {

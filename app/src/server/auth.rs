@@ -39,6 +39,8 @@ pub struct AuthConfig {
     /// The `Host` values Roster answers (`host[:port]`, lowercase); any other is refused,
     /// which also defeats DNS rebinding. The public URL's host is always one.
     pub allowed_hosts: Vec<String>,
+    /// What time-limited links are checked against.
+    pub clock: super::util::Clock,
 }
 
 impl Default for AuthConfig {
@@ -53,6 +55,7 @@ impl Default for AuthConfig {
             throttle: ThrottleConfig::default(),
             public_url: format!("http://{addr}"),
             allowed_hosts: loopback_hosts(addr.port()),
+            clock: Default::default(),
         }
     }
 }
@@ -451,7 +454,6 @@ pub async fn sign_in(
         });
     }
 
-    let token = new_token();
     let (browser, os, device) = parse_user_agent(&meta.user_agent);
     let mut tx = state.db.begin().await?;
     // A concurrent guess may have reached the limit while this password was verified: the lock
@@ -470,41 +472,8 @@ pub async fn sign_in(
             minutes: ((until - now) as u64).div_ceil(60_000).max(1),
         });
     }
-    // No fixation: whatever session the browser had is ended, and the new token is fresh.
-    if let Some(old) = &meta.session_token {
-        sqlx::query(
-            "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
-        )
-        .bind(now)
-        .bind(hash_token(old))
-        .execute(&mut *tx)
-        .await?;
-    }
-    let session_id: i64 = sqlx::query_scalar(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, browser, os, device) \
-         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-    )
-    .bind(hash_token(&token))
-    .bind(user_id)
-    .bind(now)
-    .bind(now + state.auth.absolute_timeout.as_millis() as i64)
-    .bind(&meta.ip)
-    .bind(super::util::truncate(&meta.user_agent, 512))
-    .bind(&browser)
-    .bind(&os)
-    .bind(&device)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("UPDATE memberships SET last_sign_in_at = $1 WHERE user_id = $2")
-        .bind(now)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?;
+    let opened = open_session(&mut tx, state, meta, user_id, now).await?;
+    let (token, session_id) = (opened.token, opened.id);
     // Success clears the account's (or device's) count and gives back this attempt's address
     // reservation. A lock others caused on the account stays: it still holds for them.
     sqlx::query("DELETE FROM sign_in_throttle WHERE key = $1")
@@ -533,6 +502,64 @@ pub async fn sign_in(
         token,
         user_id,
         device_token,
+    })
+}
+
+/// A session just opened: its cookie token and id.
+pub struct OpenedSession {
+    pub token: String,
+    pub id: i64,
+}
+
+/// Opens a new session for `user_id` from this request, inside the caller's transaction, and
+/// records the sign-in time. Callers have authenticated the person.
+pub async fn open_session(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    state: &AppState,
+    meta: &RequestMeta,
+    user_id: i64,
+    now: i64,
+) -> Result<OpenedSession, AppError> {
+    let token = new_token();
+    let (browser, os, device) = parse_user_agent(&meta.user_agent);
+    // No fixation: whatever session the browser had is ended, and the new token is fresh.
+    if let Some(old) = &meta.session_token {
+        sqlx::query(
+            "UPDATE sessions SET revoked_at = $1 WHERE token_hash = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(hash_token(old))
+        .execute(&mut **tx)
+        .await?;
+    }
+    let session_id: i64 = sqlx::query_scalar(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, ip, user_agent, browser, os, device) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(hash_token(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + state.auth.absolute_timeout.as_millis() as i64)
+    .bind(&meta.ip)
+    .bind(super::util::truncate(&meta.user_agent, 512))
+    .bind(&browser)
+    .bind(&os)
+    .bind(&device)
+    .fetch_one(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE users SET last_sign_in_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    sqlx::query("UPDATE memberships SET last_sign_in_at = $1 WHERE user_id = $2")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(OpenedSession {
+        token,
+        id: session_id,
     })
 }
 

@@ -17,7 +17,7 @@ pub async fn queue(
     to: &str,
     subject: &str,
     body: &str,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO outbox (to_email, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
@@ -34,7 +34,7 @@ pub async fn queue(
         subject,
         "mail queued in the outbox"
     );
-    Ok(())
+    Ok(id)
 }
 
 /// Names a recipient in the log without their address: the first 12 hex digits of its SHA-256

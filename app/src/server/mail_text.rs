@@ -1,7 +1,7 @@
 //! What Roster's mails say, in English and French. Each mail is written in its recipient's
 //! language (the one on their account) and names the project when one is involved. Server
 //! only: none of this reaches the browser's wasm.
-use crate::model::{AppError, Language};
+use crate::model::{AppError, Language, INVITATION_DAYS};
 use sqlx::{Any, Transaction};
 
 /// One mail, ready for the outbox.
@@ -13,6 +13,13 @@ pub struct Mail {
 pub enum Kind<'a> {
     /// An administrator of `project` sent a reset link.
     ResetByAdmin { project: &'a str, link: &'a str },
+    /// `inviter` invites the person to `project`; `message` is their optional note.
+    Invitation {
+        project: &'a str,
+        inviter: &'a str,
+        link: &'a str,
+        message: &'a str,
+    },
     /// The person asked for a reset link ("Forgot password?").
     ResetRequested { link: &'a str },
     /// The password was just changed with a reset link.
@@ -37,6 +44,20 @@ pub fn render(lang: Language, kind: Kind<'_>) -> Mail {
             "Réinitialisez votre mot de passe Roster".to_string(),
             format!(
                 "Bonjour,\n\nUn administrateur du projet « {project} » a demandé à Roster de vous laisser choisir un nouveau mot de passe. Ouvrez ce lien dans l'heure pour le choisir :\n\n{link}\n\nSi vous ne vous y attendiez pas, ignorez ce message ; votre mot de passe reste le même.\n"
+            ),
+        ),
+        (Language::En, Kind::Invitation { project, inviter, link, message }) => (
+            format!("You are invited to {project} on Roster"),
+            format!(
+                "Hello,\n\n{inviter} invites you to join the project “{project}” on Roster.{}\n\nOpen this link within {INVITATION_DAYS} days to accept:\n\n{link}\n\nIf you already have a Roster account, you accept by signing in with it. If you did not expect this invitation, you can ignore this message.\n",
+                quoted(message, "Their message:")
+            ),
+        ),
+        (Language::Fr, Kind::Invitation { project, inviter, link, message }) => (
+            format!("Vous êtes invité à {project} sur Roster"),
+            format!(
+                "Bonjour,\n\n{inviter} vous invite à rejoindre le projet « {project} » sur Roster.{}\n\nOuvrez ce lien dans les {INVITATION_DAYS} jours pour accepter :\n\n{link}\n\nSi vous avez déjà un compte Roster, vous acceptez en vous y connectant. Si vous ne vous attendiez pas à cette invitation, ignorez ce message.\n",
+                quoted(message, "Son message :")
             ),
         ),
         (Language::En, Kind::ResetRequested { link }) => (
@@ -75,6 +96,15 @@ pub fn render(lang: Language, kind: Kind<'_>) -> Mail {
     Mail { subject, body }
 }
 
+/// An inviter's note as a quoted paragraph after `lead` (nothing when there is none).
+fn quoted(message: &str, lead: &str) -> String {
+    if message.trim().is_empty() {
+        return String::new();
+    }
+    let lines: Vec<String> = message.lines().map(|l| format!("> {l}")).collect();
+    format!("\n\n{lead}\n{}", lines.join("\n"))
+}
+
 /// The language of a user's account (English when unknown).
 pub async fn language_of(
     tx: &mut Transaction<'static, Any>,
@@ -87,13 +117,13 @@ pub async fn language_of(
     Ok(lang.map(|l| Language::parse(&l)).unwrap_or_default())
 }
 
-/// Renders `kind` in `user_id`'s language and queues it to `to`.
+/// Renders `kind` in `user_id`'s language and queues it to `to`; answers the outbox id.
 pub async fn queue_for(
     tx: &mut Transaction<'static, Any>,
     user_id: i64,
     to: &str,
     kind: Kind<'_>,
-) -> Result<(), AppError> {
+) -> Result<i64, AppError> {
     let mail = render(language_of(tx, user_id).await?, kind);
     super::mail::queue(tx, to, &mail.subject, &mail.body).await
 }

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod db;
 pub mod devices;
+pub mod invitations;
 pub mod mail;
 pub mod mail_text;
 pub mod password;

@@ -60,7 +60,8 @@ pub async fn issue(
         },
         None => Kind::ResetRequested { link: &link },
     };
-    super::mail_text::queue_for(tx, user_id, email, kind).await
+    super::mail_text::queue_for(tx, user_id, email, kind).await?;
+    Ok(())
 }
 
 /// "Forgot password?": mails a reset link to an active account with this address. The answer

@@ -116,14 +116,22 @@ pub async fn sync_memberships(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AppEr
         .await?;
     let first: String = row.try_get("first_name")?;
     let last: String = row.try_get("last_name")?;
+    // A membership still waiting for its invitation to be accepted stays "invited" (the account
+    // may be active elsewhere), and shows no name: the invitee has not joined yet.
     sqlx::query(
-        "UPDATE memberships SET email = $1, name_key = $2, status = $3, created_at = $4, last_sign_in_at = $5 WHERE user_id = $6",
+        "UPDATE memberships SET email = $1, \
+                name_key = CASE WHEN status = 'invited' THEN '' ELSE $2 END, \
+                status = CASE WHEN status = 'invited' THEN 'invited' ELSE $3 END, \
+                created_at = $4, last_sign_in_at = $5 WHERE user_id = $6",
     )
     .bind(row.try_get::<String, _>("email")?)
     .bind(name_key(&first, &last))
     .bind(row.try_get::<String, _>("status")?)
     .bind(row.try_get::<i64, _>("created_at")?)
-    .bind(row.try_get::<Option<i64>, _>("last_sign_in_at")?.unwrap_or(0))
+    .bind(
+        row.try_get::<Option<i64>, _>("last_sign_in_at")?
+            .unwrap_or(0),
+    )
     .bind(user_id)
     .execute(&mut **tx)
     .await?;
@@ -131,7 +139,7 @@ pub async fn sync_memberships(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AppEr
 }
 
 /// Effective permissions per project of one user: the union of the role's and every group's
-/// permissions in each project they belong to. A superadmin has every permission everywhere.
+/// permissions in each project they belong to. An invitation not yet accepted grants nothing. A superadmin has every permission everywhere.
 pub async fn project_permissions(
     db: &Db,
     user_id: i64,
@@ -162,14 +170,14 @@ pub async fn project_permissions(
         "SELECT p.id, p.slug, p.name, rp.permission FROM memberships m \
            JOIN projects p ON p.id = m.project_id \
            JOIN role_permissions rp ON rp.role_id = m.role_id \
-          WHERE m.user_id = $1 \
+          WHERE m.user_id = $1 AND m.status <> 'invited' \
          UNION \
          SELECT p.id, p.slug, p.name, gp.permission FROM group_members gm \
            JOIN groups g ON g.id = gm.group_id \
            JOIN memberships m ON m.project_id = g.project_id AND m.user_id = gm.user_id \
            JOIN projects p ON p.id = g.project_id \
            JOIN group_permissions gp ON gp.group_id = g.id \
-          WHERE gm.user_id = $1",
+          WHERE gm.user_id = $1 AND m.status <> 'invited'",
     )
     .bind(user_id)
     .fetch_all(db.pool())

@@ -340,7 +340,9 @@ async fn rows_for(
     // Ids come from the database as integers, so inlining them is safe.
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let details = format!(
-        "SELECT m.user_id, m.email, u.first_name, u.last_name, m.status, m.role_id, m.created_at, m.last_sign_in_at \
+        "SELECT m.user_id, m.email, u.first_name, u.last_name, m.status, m.role_id, m.created_at, m.last_sign_in_at, \
+                (SELECT MAX(i.expires_at) FROM invitations i WHERE i.user_id = m.user_id AND i.project_id = m.project_id \
+                    AND i.accepted_at IS NULL AND i.revoked_at IS NULL) AS invitation_expires_at \
          FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND m.user_id IN ({list})"
     );
     let groups = format!(
@@ -365,13 +367,23 @@ async fn rows_for(
         let id: i64 = r.try_get("user_id")?;
         let status: String = r.try_get("status")?;
         let last: i64 = r.try_get("last_sign_in_at")?;
+        let invited = status == "invited";
         by_id.insert(
             id,
             UserRow {
                 id,
                 email: r.try_get("email")?,
-                first_name: r.try_get("first_name")?,
-                last_name: r.try_get("last_name")?,
+                // Not joined yet: an account they may have elsewhere shows no name here.
+                first_name: if invited {
+                    String::new()
+                } else {
+                    r.try_get("first_name")?
+                },
+                last_name: if invited {
+                    String::new()
+                } else {
+                    r.try_get("last_name")?
+                },
                 status: status.parse().unwrap_or(Status::Inactive),
                 role: role_names
                     .get(&r.try_get::<i64, _>("role_id")?)
@@ -381,6 +393,11 @@ async fn rows_for(
                 created_at: r.try_get("created_at")?,
                 last_sign_in_at: (last > 0).then_some(last),
                 last_owner: false,
+                invitation_expires_at: if invited {
+                    r.try_get("invitation_expires_at")?
+                } else {
+                    None
+                },
             },
         );
     }

@@ -11,6 +11,23 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
+/// The clock of time-limited links (invitations): the system clock, which tests can move
+/// forward to see a link expire without waiting a week.
+#[derive(Debug, Clone, Default)]
+pub struct Clock(std::sync::Arc<std::sync::atomic::AtomicI64>);
+
+impl Clock {
+    pub fn now_ms(&self) -> i64 {
+        now_ms() + self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Moves this clock (and every copy of it) forward.
+    pub fn advance(&self, by: std::time::Duration) {
+        self.0
+            .fetch_add(by.as_millis() as i64, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
 /// A 256-bit random opaque token, URL-safe. Only its hash is ever stored.
 pub fn new_token() -> String {
     let mut bytes = [0u8; 32];

@@ -6,7 +6,7 @@ use super::*;
 /// Applies `action` to each of `ids` in one transaction. A user the rules refuse is listed in
 /// the summary with the reason and the others still change; a database failure changes nobody.
 pub async fn bulk(
-    db: &Db,
+    state: &crate::server::AppState,
     principal: &Principal,
     actor: &Actor,
     project_id: i64,
@@ -25,6 +25,7 @@ pub async fn bulk(
             format!("Select at most {MAX_BULK} users at a time."),
         ));
     }
+    let db = &state.db;
     let mut ids = ids.to_vec();
     ids.sort_unstable();
     ids.dedup();
@@ -63,6 +64,11 @@ pub async fn bulk(
     let mut summary = BulkSummary::default();
     for id in ids {
         let outcome: Result<String, AppError> = match action {
+            BulkAction::ResendInvitations => crate::server::invitations::resend_tx(
+                &mut tx, state, principal, actor, project_id, id,
+            )
+            .await
+            .map(|i| i.email),
             BulkAction::Deactivate | BulkAction::Reactivate => {
                 let change = if *action == BulkAction::Deactivate {
                     StatusChange::Deactivate { reason: None }

@@ -12,8 +12,9 @@ pub async fn detail(
     let pool = db.pool();
     let profile = sqlx::query(
         "SELECT u.id, u.email, u.first_name, u.last_name, u.phone, u.metadata, u.status, u.created_at, \
-                u.last_sign_in_at, u.is_superadmin FROM users u \
-          WHERE u.id = $1 AND EXISTS (SELECT 1 FROM memberships m WHERE m.project_id = $2 AND m.user_id = u.id)",
+                u.last_sign_in_at, u.is_superadmin, m.status AS here_status \
+           FROM users u JOIN memberships m ON m.user_id = u.id AND m.project_id = $2 \
+          WHERE u.id = $1",
     )
     .bind(user_id)
     .bind(project_id);
@@ -107,7 +108,7 @@ pub async fn detail(
     };
     let metadata: serde_json::Value =
         serde_json::from_str(&p.try_get::<String, _>("metadata")?).unwrap_or(json!({}));
-    Ok(UserDetail {
+    let mut detail = UserDetail {
         id: p.try_get("id")?,
         email: p.try_get("email")?,
         first_name: p.try_get("first_name")?,
@@ -126,8 +127,23 @@ pub async fn detail(
         permissions,
         sessions,
         guard,
+        invitation: None,
         as_of: now,
-    })
+    };
+    // Someone invited here who has not accepted yet has not joined: the page shows what the
+    // invitation says, not the profile or the sessions of an account they may have elsewhere.
+    if p.try_get::<String, _>("here_status")? == "invited" {
+        detail.status = Status::Invited;
+        detail.first_name.clear();
+        detail.last_name.clear();
+        detail.phone = None;
+        detail.metadata = "{}".into();
+        detail.last_sign_in_at = None;
+        detail.sessions.clear();
+        detail.permissions.clear();
+        detail.guard = None;
+    }
+    Ok(detail)
 }
 
 pub const ACTIVITY_PAGE: u32 = 20;

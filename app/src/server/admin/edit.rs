@@ -2,7 +2,7 @@
 use super::*;
 
 /// A role of the project by name: (id, name).
-pub(super) async fn find_role(tx: &mut Tx, project_id: i64, name: &str) -> Result<i64, AppError> {
+pub(crate) async fn find_role(tx: &mut Tx, project_id: i64, name: &str) -> Result<i64, AppError> {
     sqlx::query_scalar("SELECT id FROM roles WHERE project_id = $1 AND name = $2")
         .bind(project_id)
         .bind(name)
@@ -41,7 +41,7 @@ pub(super) async fn set_role_tx(
 }
 
 /// Group ids of the project by name; an unknown name is a validation error on `groups`.
-pub(super) async fn find_groups(
+pub(crate) async fn find_groups(
     tx: &mut Tx,
     project_id: i64,
     names: &[String],
@@ -67,7 +67,7 @@ pub(super) async fn find_groups(
     Ok(out)
 }
 
-pub(super) async fn groups_of(
+pub(crate) async fn groups_of(
     tx: &mut Tx,
     project_id: i64,
     user_id: i64,
@@ -83,7 +83,7 @@ pub(super) async fn groups_of(
     Ok(names.into_iter().collect())
 }
 
-pub(super) async fn add_to_group(tx: &mut Tx, group_id: i64, user_id: i64) -> Result<(), AppError> {
+pub(crate) async fn add_to_group(tx: &mut Tx, group_id: i64, user_id: i64) -> Result<(), AppError> {
     sqlx::query(
         "INSERT INTO group_members (group_id, user_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
     )

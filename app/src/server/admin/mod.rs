@@ -37,9 +37,10 @@ pub use bulk::bulk;
 pub use credentials::{send_password_reset, RESET_TTL_MS};
 pub use detail::{activity, detail, ACTIVITY_PAGE};
 pub use edit::update;
+pub(crate) use edit::{add_to_group, find_groups, find_role};
 pub use status::{delete, remove_from_project, revoke_sessions, set_status};
 
-type Tx = Transaction<'static, Any>;
+pub(crate) type Tx = Transaction<'static, Any>;
 
 /// The target of an action, as seen from one project.
 struct Target {
@@ -291,7 +292,7 @@ async fn account_wide(
 /// Nobody grants what they don't hold: the built-in permissions of a role or groups being
 /// given must all be the principal's in the project (superadmins excepted). Custom permission
 /// strings are not Roster's to enforce.
-async fn check_grant(
+pub(crate) async fn check_grant(
     tx: &mut Tx,
     principal: &Principal,
     project_id: i64,

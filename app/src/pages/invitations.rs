@@ -1,0 +1,545 @@
+//! Invitations in the console (the invite and cancel dialogs, the detail page's invitation
+//! card) and the public page its link opens (`/invitation?token=…`).
+use super::login::AuthBrand;
+use super::user_actions::{field_error, form_error, Actions};
+use crate::api::{
+    cancel_invitation, invitation, invite_user, project_directory, AcceptInvitation,
+    AcceptInvitationSignIn,
+};
+use crate::components::{focus_first_field, use_toaster};
+use crate::i18n::{fill, Strings};
+use crate::model::time::{format_utc, relative};
+use crate::model::{
+    AppError, Directory, InvitationInfo, InvitationPreview, InviteForm, Invited, Language,
+    MailState,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const INVITE_FIELDS: &[&str] = &["email", "role", "groups", "message"];
+
+/// "Invite user": loads the project's roles and groups, then the form.
+#[component]
+pub fn InviteDialog(actions: Actions) -> impl IntoView {
+    let s = actions.s;
+    let slug = actions.slug.get_untracked();
+    let dir = Resource::new(move || (), move |_| project_directory(slug.clone()));
+    view! {
+        <Suspense fallback=move || view! { <p class="muted">{s.loading}</p> }>
+            {
+                let actions = actions.clone();
+                move || {
+                    let actions = actions.clone();
+                    Suspend::new(async move {
+                        match dir.await {
+                            Ok(dir) => view! { <InviteFormView actions=actions dir=dir /> }.into_any(),
+                            Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }
+                                .into_any(),
+                        }
+                    })
+                }
+            }
+        </Suspense>
+    }
+}
+
+#[component]
+fn InviteFormView(actions: Actions, dir: Directory) -> impl IntoView {
+    let s = actions.s;
+    let email = RwSignal::new(String::new());
+    let default_role = if dir.roles.iter().any(|r| r == "end_user") {
+        "end_user".to_string()
+    } else {
+        dir.roles.first().cloned().unwrap_or_default()
+    };
+    let role = RwSignal::new(default_role);
+    let groups = RwSignal::new(Vec::<String>::new());
+    let message = RwSignal::new(String::new());
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let sent = RwSignal::new(None::<Invited>);
+    Effect::new(move |_| focus_first_field());
+
+    let submit = {
+        let actions = actions.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            busy.set(true);
+            err.set(None);
+            let form = InviteForm {
+                email: email.get_untracked(),
+                role: role.get_untracked(),
+                groups: groups.get_untracked(),
+                message: message.get_untracked(),
+            };
+            let call = invite_user(actions.slug.get_untracked(), form);
+            let changed = actions.changed;
+            spawn_local(async move {
+                match call.await {
+                    Ok(invited) => {
+                        sent.set(Some(invited));
+                        // The invitee is in the table at once, as Invited.
+                        changed.run(());
+                        focus_first_field();
+                    }
+                    Err(e) => err.set(Some(e)),
+                }
+                busy.set(false);
+            });
+        }
+    };
+    let invalid = move |f: &'static str| {
+        move || {
+            err.get()
+                .and_then(|e| e.field().map(|x| x == f))
+                .unwrap_or(false)
+                .to_string()
+        }
+    };
+    let role_options = dir
+        .roles
+        .iter()
+        .map(|r| {
+            let r = r.clone();
+            let selected = {
+                let r = r.clone();
+                move || role.get() == r
+            };
+            view! { <option value=r.clone() selected=selected>{r.clone()}</option> }
+        })
+        .collect_view();
+    let group_boxes = if dir.groups.is_empty() {
+        view! { <p class="muted small">{s.no_groups}</p> }.into_any()
+    } else {
+        dir.groups
+            .iter()
+            .map(|g| {
+                let name = g.clone();
+                let checked = {
+                    let name = name.clone();
+                    move || groups.with(|gs| gs.contains(&name))
+                };
+                let toggle = {
+                    let name = name.clone();
+                    move |ev: leptos::ev::Event| {
+                        let on = event_target_checked(&ev);
+                        groups.update(|gs| {
+                            gs.retain(|x| x != &name);
+                            if on {
+                                gs.push(name.clone());
+                            }
+                        })
+                    }
+                };
+                view! {
+                    <label class="check">
+                        <input type="checkbox" prop:checked=checked on:change=toggle />
+                        {name.clone()}
+                    </label>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let dialog = actions.dialog;
+    // Once sent, the form steps aside for the link (it stays in the page, hidden).
+    view! {
+        <form class="form" on:submit=submit novalidate=true hidden=move || sent.with(Option::is_some)>
+            {form_error(err, INVITE_FIELDS)}
+            <div class="field">
+                <label for="invite-email">{s.email}</label>
+                <input
+                    id="invite-email"
+                    type="email"
+                    autocomplete="off"
+                    prop:value=move || email.get()
+                    on:input=move |ev| email.set(event_target_value(&ev))
+                    aria-invalid=invalid("email")
+                    aria-describedby="email-error"
+                />
+                {field_error(err, "email")}
+            </div>
+            <div class="field">
+                <label for="invite-role">{s.role}</label>
+                <select
+                    id="invite-role"
+                    on:change=move |ev| role.set(event_target_value(&ev))
+                    aria-invalid=invalid("role")
+                    aria-describedby="role-error"
+                >
+                    {role_options}
+                </select>
+                {field_error(err, "role")}
+            </div>
+            <fieldset class="field checks">
+                <legend>{s.groups}</legend>
+                {group_boxes}
+                {field_error(err, "groups")}
+            </fieldset>
+            <div class="field">
+                <label for="invite-message">{s.personal_message}</label>
+                <textarea
+                    id="invite-message"
+                    rows="3"
+                    maxlength="1000"
+                    prop:value=move || message.get()
+                    on:input=move |ev| message.set(event_target_value(&ev))
+                    aria-invalid=invalid("message")
+                    aria-describedby="message-error"
+                ></textarea>
+                {field_error(err, "message")}
+            </div>
+            <div class="modal-actions">
+                <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{s.cancel}</button>
+                <button type="submit" class="button primary" disabled=move || busy.get()>
+                    {move || if busy.get() { s.sending } else { s.send_invitation }}
+                </button>
+            </div>
+        </form>
+        {move || sent.get().map(|invited| view! { <InviteSent s=s invited=invited dialog=dialog /> })}
+    }
+}
+
+/// After "Send invitation": the link to hand over, with Copy and "Copy and close".
+#[component]
+fn InviteSent(
+    s: &'static Strings,
+    invited: Invited,
+    dialog: RwSignal<Option<super::user_actions::Dialog>>,
+) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let url = invited.url.clone();
+    let copy = move || {
+        copy_text(&url);
+        copied.set(true);
+    };
+    let copy_once = copy.clone();
+    view! {
+        <div class="form">
+            <p role="status">{fill(s.invite_done_lead, &[("email", &invited.email)])}</p>
+            <div class="field">
+                <label for="registration-url">{s.registration_url}</label>
+                <div class="input-row">
+                    <input
+                        id="registration-url"
+                        class="mono"
+                        type="text"
+                        readonly=true
+                        value=invited.url.clone()
+                        on:focus=move |ev| select_all(&ev)
+                    />
+                    <button type="button" class="button" on:click=move |_| copy_once()>
+                        {move || if copied.get() { s.copied } else { s.copy }}
+                    </button>
+                </div>
+            </div>
+            <div class="modal-actions">
+                <button type="button" class="button" on:click=move |_| dialog.set(None)>{s.close}</button>
+                <button
+                    type="button"
+                    class="button primary"
+                    on:click=move |_| {
+                        copy();
+                        dialog.set(None);
+                    }
+                >
+                    {s.copy_and_close}
+                </button>
+            </div>
+        </div>
+    }
+}
+
+/// Puts `text` on the clipboard where the browser offers one (secure pages only).
+fn copy_text(text: &str) {
+    let w = window();
+    if w.is_secure_context() {
+        let _ = w.navigator().clipboard().write_text(text);
+    }
+}
+
+fn select_all(ev: &leptos::ev::FocusEvent) {
+    use wasm_bindgen::JsCast;
+    if let Some(input) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.select();
+    }
+}
+
+#[component]
+pub fn CancelInvitationDialog(actions: Actions, id: i64, email: String) -> impl IntoView {
+    let s = actions.s;
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let toaster = use_toaster();
+    let lead = fill(s.cancel_invitation_lead, &[("email", &email)]);
+    let submit = {
+        let actions = actions.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            if busy.get_untracked() {
+                return;
+            }
+            let call = cancel_invitation(actions.slug.get_untracked(), id);
+            actions.submit(busy, err, call, move |email| {
+                toaster.success(fill(s.t_invitation_cancelled, &[("email", &email)]))
+            });
+        }
+    };
+    view! {
+        <form class="form" on:submit=submit>
+            <p>{lead}</p>
+            {form_error(err, &[])}
+            <div class="modal-actions">
+                <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{s.keep_invitation}</button>
+                <button type="submit" class="button danger" disabled=move || busy.get()>
+                    {s.cancel_invitation}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+/// The detail page's card about a pending invitation: who sent it, when, until when, and
+/// where its mail is (seed 001's "didn't receive the invitation" checklist).
+#[component]
+pub fn InvitationCard(
+    s: &'static Strings,
+    lang: Language,
+    info: InvitationInfo,
+    as_of: i64,
+) -> impl IntoView {
+    let time = move |ms: i64| {
+        view! { <time title=format_utc(ms)>{relative(ms, as_of, lang)}</time> }
+    };
+    let mail = match &info.mail {
+        None => s.mail_none.to_string(),
+        Some(MailState::Queued) => s.mail_queued.to_string(),
+        Some(MailState::Sent { .. }) => s.mail_sent.to_string(),
+        Some(MailState::Failed { error }) => fill(s.mail_failed, &[("error", error)]),
+        Some(MailState::Retrying { error, attempts }) => fill(
+            s.mail_retrying,
+            &[("error", error), ("n", &attempts.to_string())],
+        ),
+    };
+    let mail_class = match &info.mail {
+        Some(MailState::Failed { .. }) => "form-error",
+        _ => "",
+    };
+    view! {
+        <section class="card" aria-labelledby="invitation-heading">
+            <h2 id="invitation-heading">{s.invitation}</h2>
+            <dl class="details">
+                <dt>{s.invited_by}</dt>
+                <dd>{info.invited_by.clone().unwrap_or_else(|| s.someone.to_string())}</dd>
+                <dt>{s.sent_at}</dt>
+                <dd>{time(info.sent_at)}</dd>
+                <dt>{s.expires}</dt>
+                <dd>
+                    {time(info.expires_at)}
+                    {info.expired.then(|| view! { " "<span class="badge badge-inactive">{s.expired}</span> })}
+                </dd>
+                <dt>{s.invitation_mail}</dt>
+                <dd class=mail_class>{mail}</dd>
+            </dl>
+        </section>
+    }
+}
+
+/// `/invitation?token=…`: the page an invitation mail links to.
+#[component]
+pub fn AcceptInvitationPage() -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let preview = Resource::new(token, invitation);
+    view! {
+        <Title text="Accept invitation · Roster" />
+        <div class="auth-page">
+            <div class="auth-card">
+                <AuthBrand />
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        match preview.await {
+                            Ok(Some(p)) => view! { <AcceptForm preview=p /> }.into_any(),
+                            Ok(None) => view! { <NoLongerValid /> }.into_any(),
+                            Err(e) => view! {
+                                <h1>"Accept invitation"</h1>
+                                <p class="form-error" role="alert">{e.to_string()}</p>
+                            }
+                            .into_any(),
+                        }
+                    })}
+                </Suspense>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn NoLongerValid() -> impl IntoView {
+    view! {
+        <h1>"This invitation is no longer valid"</h1>
+        <p>
+            "Invitation links work once, for 7 days, and stop working when an administrator cancels the invitation or sends a new one."
+        </p>
+        <p class="muted">
+            "Ask the person who invited you to send a new invitation. If you already accepted it, sign in instead."
+        </p>
+        <a class="button primary block" href="/login">"Sign in"</a>
+    }
+}
+
+/// Text for an error the server answered a plain form post with (no JavaScript).
+fn posted_error(code: &str) -> String {
+    match code {
+        "401" => "Incorrect email or password.".into(),
+        "429" => "Too many failed attempts. This account is temporarily locked; try again later.".into(),
+        "503" => "Roster could not take the request. Please try again shortly.".into(),
+        _ => "Check your entries: both names are required, the two passwords must match, and the password needs at least 10 characters and must not be a common one. If the problem remains, the invitation may no longer be valid.".into(),
+    }
+}
+
+#[component]
+fn AcceptForm(preview: InvitationPreview) -> impl IntoView {
+    let query = use_query_map();
+    let token = move || query.read().get("token").unwrap_or_default();
+    let project = preview.project_name.clone();
+    let lead = match &preview.invited_by {
+        Some(by) => format!("{by} invited you to join the project “{project}”."),
+        None => format!("You are invited to join the project “{project}”."),
+    };
+    let note = (!preview.message.is_empty()).then(|| {
+        view! { <blockquote class="invitation-message">{preview.message.clone()}</blockquote> }
+    });
+    let email = preview.email.clone();
+    let body = if preview.has_account {
+        view! { <ExistingAccountForm email=email token=Signal::derive(token) /> }.into_any()
+    } else {
+        view! { <NewAccountForm email=email token=Signal::derive(token) /> }.into_any()
+    };
+    view! {
+        <h1>{format!("Join {project}")}</h1>
+        <p>{lead}</p>
+        {note}
+        {body}
+    }
+}
+
+/// Sends the browser where the server said once the invitation is accepted.
+fn follow(to: Option<Result<String, AppError>>) {
+    if let Some(Ok(to)) = to {
+        let _ = window().location().set_href(&to);
+    }
+}
+
+#[component]
+fn NewAccountForm(email: String, token: Signal<String>) -> impl IntoView {
+    let query = use_query_map();
+    let action = ServerAction::<AcceptInvitation>::new();
+    let pending = action.pending();
+    Effect::new(move |_| follow(action.value().get()));
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e),
+        _ => None,
+    };
+    let field = move |f: &'static str| {
+        move || {
+            error().filter(|e| e.field() == Some(f)).map(
+                |e| view! { <p class="field-error" id=format!("{f}-error")>{e.to_string()}</p> },
+            )
+        }
+    };
+    let general = move || {
+        let text = match action.value().get() {
+            Some(Err(e))
+                if !matches!(
+                    e.field(),
+                    Some("first_name" | "last_name" | "password" | "confirm")
+                ) =>
+            {
+                Some(e.to_string())
+            }
+            Some(_) => None,
+            None => query.read().get("error").map(|c| posted_error(&c)),
+        };
+        text.map(|t| view! { <p class="form-error" role="alert">{t}</p> })
+    };
+    view! {
+        <p class="muted">{format!("Choose your name and a password for {email}. Use at least 10 characters.")}</p>
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="token" value=move || token.get() />
+            <div class="form-row">
+                <div class="field">
+                    <label for="first-name">"First name"</label>
+                    <input id="first-name" name="first_name" type="text" autocomplete="given-name" required=true aria-describedby="first_name-error" />
+                    {field("first_name")}
+                </div>
+                <div class="field">
+                    <label for="last-name">"Last name"</label>
+                    <input id="last-name" name="last_name" type="text" autocomplete="family-name" required=true aria-describedby="last_name-error" />
+                    {field("last_name")}
+                </div>
+            </div>
+            <div class="field">
+                <label for="new-password">"Password"</label>
+                <input id="new-password" name="password" type="password" autocomplete="new-password" required=true aria-describedby="password-error" />
+                {field("password")}
+            </div>
+            <div class="field">
+                <label for="confirm-password">"Confirm password"</label>
+                <input id="confirm-password" name="confirm" type="password" autocomplete="new-password" required=true aria-describedby="confirm-error" />
+                {field("confirm")}
+            </div>
+            {general}
+            <button type="submit" class="button primary block" disabled=move || pending.get()>
+                "Accept invitation"
+            </button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn ExistingAccountForm(email: String, token: Signal<String>) -> impl IntoView {
+    let query = use_query_map();
+    let action = ServerAction::<AcceptInvitationSignIn>::new();
+    let pending = action.pending();
+    Effect::new(move |_| follow(action.value().get()));
+    let error = move || {
+        let text = match action.value().get() {
+            Some(Err(e)) => Some(e.to_string()),
+            Some(Ok(_)) => None,
+            None => query.read().get("error").map(|c| posted_error(&c)),
+        };
+        text.map(|t| view! { <p class="form-error" role="alert">{t}</p> })
+    };
+    view! {
+        <p class="muted">
+            {format!("{email} already has a Roster account. Sign in with its password to accept; nothing else about your account changes.")}
+        </p>
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <input type="hidden" name="token" value=move || token.get() />
+            <div class="field">
+                <label for="email">"Email"</label>
+                <input id="email" type="email" autocomplete="username" readonly=true value=email.clone() />
+            </div>
+            <div class="field">
+                <div class="label-row">
+                    <label for="password">"Password"</label>
+                    <a class="small" href="/forgot-password">"Forgot password?"</a>
+                </div>
+                <input id="password" name="password" type="password" autocomplete="current-password" required=true />
+            </div>
+            {error}
+            <button type="submit" class="button primary block" disabled=move || pending.get()>
+                "Accept invitation"
+            </button>
+        </ActionForm>
+    }
+}

@@ -1,0 +1,656 @@
+//! Invitations: an administrator invites an address to a project with a role and groups; the
+//! person follows a 7-day, single-use link (256-bit token, only its hash stored) to join.
+//!
+//! - A new address gets an account in the "invited" state, with no password: accepting sets
+//!   the names and the password (the one policy) and activates it.
+//! - An address that already has an account (a member of another project) gets an "invited"
+//!   membership that grants nothing; the person accepts by signing in with the password they
+//!   have (never a second one), and only then the membership counts.
+//! - Resending makes a new link (the old one dies, the week starts again); cancelling kills the
+//!   link and the membership, and the account too when it exists only for this invitation.
+//!
+//! Every step commits with its audit event, and each mail is queued in the same transaction.
+//! Time comes from the configuration's clock, which tests move forward to expire links.
+use super::admin::{self, Tx};
+use super::audit::{self, Actor, Event};
+use super::auth::{OpenedSession, Principal, RequestMeta, SignedIn};
+use super::mail_text::Kind;
+use super::store::{self, NewUser};
+use super::util::{hash_token, new_token};
+use super::AppState;
+use crate::model::{
+    check_name, AppError, InvitationInfo, InvitationPreview, InviteForm, Invited, MailState,
+    INVITATION_DAYS,
+};
+use serde_json::json;
+use sqlx::Row;
+
+pub const INVITATION_TTL_MS: i64 = INVITATION_DAYS * 24 * 3600 * 1000;
+
+/// The one answer for a link that is expired, cancelled, replaced, used or made up.
+pub fn no_longer_valid() -> AppError {
+    AppError::Validation {
+        field: None,
+        message: "This invitation is no longer valid.".into(),
+    }
+}
+
+/// "Ada Lovelace (ada@example.com)", or the address alone when there is no name.
+fn label(first: &str, last: &str, email: &str) -> String {
+    let name = format!("{first} {last}").trim().to_string();
+    if name.is_empty() {
+        email.to_string()
+    } else {
+        format!("{name} ({email})")
+    }
+}
+
+/// What a new link is made of.
+struct Issue<'a> {
+    project_id: i64,
+    user_id: i64,
+    email: &'a str,
+    role_id: i64,
+    group_ids: &'a [i64],
+    message: &'a str,
+}
+
+/// Ends any live link of this address in the project, makes a new one and queues its mail;
+/// answers the link.
+async fn issue(
+    tx: &mut Tx,
+    state: &AppState,
+    principal: &Principal,
+    i: Issue<'_>,
+) -> Result<String, AppError> {
+    let now = state.auth.clock.now_ms();
+    sqlx::query(
+        "UPDATE invitations SET revoked_at = $1 \
+          WHERE project_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(i.project_id)
+    .bind(i.email)
+    .execute(&mut **tx)
+    .await?;
+    let token = new_token();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO invitations (project_id, user_id, email, role_id, group_ids, token_hash, invited_by, \
+                                  created_at, expires_at, message) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+    )
+    .bind(i.project_id)
+    .bind(i.user_id)
+    .bind(i.email)
+    .bind(i.role_id)
+    .bind(json!(i.group_ids).to_string())
+    .bind(hash_token(&token))
+    .bind(principal.user_id)
+    .bind(now)
+    .bind(now + INVITATION_TTL_MS)
+    .bind(i.message)
+    .fetch_one(&mut **tx)
+    .await?;
+    let project: String = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
+        .bind(i.project_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let link = format!(
+        "{}/invitation?token={token}",
+        state.auth.public_url.trim_end_matches('/')
+    );
+    let inviter = label(
+        &principal.first_name,
+        &principal.last_name,
+        &principal.email,
+    );
+    let kind = Kind::Invitation {
+        project: &project,
+        inviter: &inviter,
+        link: &link,
+        message: i.message,
+    };
+    let outbox_id = super::mail_text::queue_for(tx, i.user_id, i.email, kind).await?;
+    sqlx::query("UPDATE invitations SET outbox_id = $1 WHERE id = $2")
+        .bind(outbox_id)
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    Ok(link)
+}
+
+/// Invites `form.email` to the project with a role and groups the principal may grant (the
+/// caller checked `users:invite`). The invitee is listed at once, as Invited.
+pub async fn invite(
+    state: &AppState,
+    principal: &Principal,
+    actor: &Actor,
+    project_id: i64,
+    form: &InviteForm,
+) -> Result<Invited, AppError> {
+    let (email, message) = form.check()?;
+    let mut tx = state.db.begin().await?;
+    let role_id = admin::find_role(&mut tx, project_id, form.role.trim()).await?;
+    let groups = admin::find_groups(&mut tx, project_id, &form.groups).await?;
+    let group_ids: Vec<i64> = groups.values().copied().collect();
+    admin::check_grant(&mut tx, principal, project_id, Some(role_id), &[], "role").await?;
+    admin::check_grant(&mut tx, principal, project_id, None, &group_ids, "groups").await?;
+
+    let existing: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let user_id = match existing {
+        Some(id) => {
+            let here: Option<String> = sqlx::query_scalar(
+                "SELECT status FROM memberships WHERE project_id = $1 AND user_id = $2",
+            )
+            .bind(project_id)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match here.as_deref() {
+                Some("invited") => {
+                    return Err(AppError::validation(
+                        "email",
+                        "This person is already invited to this project. Resend their invitation from the users list.",
+                    ))
+                }
+                Some(_) => {
+                    return Err(AppError::validation(
+                        "email",
+                        "This person is already a member of this project.",
+                    ))
+                }
+                None => id,
+            }
+        }
+        None => {
+            let id = store::insert_user(
+                &mut tx,
+                &NewUser {
+                    email: &email,
+                    first_name: "",
+                    last_name: "",
+                    password_hash: None,
+                    status: "invited",
+                    is_superadmin: false,
+                },
+            )
+            .await?;
+            // Until they choose, the mail is in the language of the person who invites them.
+            sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+                .bind(principal.language.as_str())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            id
+        }
+    };
+    sqlx::query(
+        "INSERT INTO memberships (project_id, user_id, role_id, joined_at, email, name_key, status, created_at, last_sign_in_at) \
+         SELECT $1, u.id, $2, $3, u.email, '', 'invited', u.created_at, COALESCE(u.last_sign_in_at, 0) FROM users u WHERE u.id = $4",
+    )
+    .bind(project_id)
+    .bind(role_id)
+    .bind(super::util::now_ms())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| match AppError::from(e) {
+        AppError::Conflict(_) => AppError::validation(
+            "email",
+            "This person was just invited or added to this project.",
+        ),
+        other => other,
+    })?;
+    for g in &group_ids {
+        admin::add_to_group(&mut tx, *g, user_id).await?;
+    }
+    let url = issue(
+        &mut tx,
+        state,
+        principal,
+        Issue {
+            project_id,
+            user_id,
+            email: &email,
+            role_id,
+            group_ids: &group_ids,
+            message: &message,
+        },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("invitation.created")
+            .project(project_id)
+            .target(Some(user_id), &email)
+            .details(json!({
+                "role": form.role.trim(),
+                "groups": groups.keys().collect::<Vec<_>>(),
+            })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Invited {
+        user_id,
+        email,
+        url,
+    })
+}
+
+/// An invited member of the project: (email, role id); anyone else is refused.
+async fn invited_member(
+    tx: &mut Tx,
+    project_id: i64,
+    user_id: i64,
+) -> Result<(String, i64), AppError> {
+    let row = sqlx::query(
+        "SELECT email, status, role_id FROM memberships WHERE project_id = $1 AND user_id = $2",
+    )
+    .bind(project_id)
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .ok_or_else(|| AppError::NotFound("The user".into()))?;
+    let email: String = row.try_get("email")?;
+    if row.try_get::<String, _>("status")? != "invited" {
+        return Err(AppError::Conflict(format!(
+            "{email} has already accepted their invitation."
+        )));
+    }
+    Ok((email, row.try_get("role_id")?))
+}
+
+/// Sends an invited member a new link: the old one dies and the week starts again. The role
+/// and groups it grants are the membership's now, and the principal must be able to grant them.
+pub async fn resend_tx(
+    tx: &mut Tx,
+    state: &AppState,
+    principal: &Principal,
+    actor: &Actor,
+    project_id: i64,
+    user_id: i64,
+) -> Result<Invited, AppError> {
+    let (email, role_id) = invited_member(tx, project_id, user_id).await?;
+    let group_ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT gm.group_id FROM group_members gm JOIN groups g ON g.id = gm.group_id \
+          WHERE g.project_id = $1 AND gm.user_id = $2 ORDER BY gm.group_id",
+    )
+    .bind(project_id)
+    .bind(user_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    admin::check_grant(tx, principal, project_id, Some(role_id), &group_ids, "role").await?;
+    let message: String = sqlx::query_scalar(
+        "SELECT message FROM invitations WHERE project_id = $1 AND user_id = $2 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(project_id)
+    .bind(user_id)
+    .fetch_optional(&mut **tx)
+    .await?
+    .unwrap_or_default();
+    let url = issue(
+        tx,
+        state,
+        principal,
+        Issue {
+            project_id,
+            user_id,
+            email: &email,
+            role_id,
+            group_ids: &group_ids,
+            message: &message,
+        },
+    )
+    .await?;
+    audit::record(
+        tx,
+        actor,
+        Event::new("invitation.resent")
+            .project(project_id)
+            .target(Some(user_id), &email),
+    )
+    .await?;
+    Ok(Invited {
+        user_id,
+        email,
+        url,
+    })
+}
+
+pub async fn resend(
+    state: &AppState,
+    principal: &Principal,
+    actor: &Actor,
+    project_id: i64,
+    user_id: i64,
+) -> Result<Invited, AppError> {
+    let mut tx = state.db.begin().await?;
+    let invited = resend_tx(&mut tx, state, principal, actor, project_id, user_id).await?;
+    tx.commit().await?;
+    Ok(invited)
+}
+
+/// Cancels an invited member's invitation: the link dies, the membership and its groups go,
+/// and so does the account when nothing else holds it (no password, no other project).
+/// Answers their email.
+pub async fn cancel(
+    state: &AppState,
+    actor: &Actor,
+    project_id: i64,
+    user_id: i64,
+) -> Result<String, AppError> {
+    let mut tx = state.db.begin().await?;
+    let (email, _) = invited_member(&mut tx, project_id, user_id).await?;
+    sqlx::query(
+        "UPDATE invitations SET revoked_at = $1 \
+          WHERE project_id = $2 AND user_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+    )
+    .bind(state.auth.clock.now_ms())
+    .bind(project_id)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM group_members WHERE user_id = $1 \
+           AND group_id IN (SELECT id FROM groups WHERE project_id = $2)",
+    )
+    .bind(user_id)
+    .bind(project_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM memberships WHERE project_id = $1 AND user_id = $2")
+        .bind(project_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    let account_removed = sqlx::query(
+        "DELETE FROM users WHERE id = $1 AND status = 'invited' AND password_hash IS NULL \
+           AND NOT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1)",
+    )
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("invitation.cancelled")
+            .project(project_id)
+            .target(Some(user_id), &email)
+            .details(json!({ "account_removed": account_removed })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(email)
+}
+
+/// A live invitation, found by its link's token.
+struct Live {
+    id: i64,
+    project_id: i64,
+    user_id: i64,
+    email: String,
+    has_account: bool,
+    preview: InvitationPreview,
+}
+
+async fn live(state: &AppState, token: &str) -> Result<Option<Live>, AppError> {
+    let token = token.trim();
+    if token.is_empty() || token.len() > 128 {
+        return Ok(None);
+    }
+    let row = sqlx::query(
+        "SELECT i.id, i.project_id, i.user_id, i.email, i.expires_at, i.message, p.name AS project_name, \
+                CAST(CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_account, \
+                inv.first_name, inv.last_name, inv.email AS inviter_email \
+           FROM invitations i JOIN projects p ON p.id = i.project_id JOIN users u ON u.id = i.user_id \
+           LEFT JOIN users inv ON inv.id = i.invited_by \
+          WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2",
+    )
+    .bind(hash_token(token))
+    .bind(state.auth.clock.now_ms())
+    .fetch_optional(state.db.pool())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let inviter_email: Option<String> = r.try_get("inviter_email")?;
+    let invited_by = match inviter_email {
+        Some(e) => Some(label(
+            &r.try_get::<Option<String>, _>("first_name")?
+                .unwrap_or_default(),
+            &r.try_get::<Option<String>, _>("last_name")?
+                .unwrap_or_default(),
+            &e,
+        )),
+        None => None,
+    };
+    let email: String = r.try_get("email")?;
+    let has_account = r.try_get::<i64, _>("has_account")? != 0;
+    Ok(Some(Live {
+        id: r.try_get("id")?,
+        project_id: r.try_get("project_id")?,
+        user_id: r
+            .try_get::<Option<i64>, _>("user_id")?
+            .ok_or(AppError::Internal)?,
+        email: email.clone(),
+        has_account,
+        preview: InvitationPreview {
+            project_name: r.try_get("project_name")?,
+            invited_by,
+            email,
+            has_account,
+            message: r.try_get("message")?,
+            expires_at: r.try_get("expires_at")?,
+        },
+    }))
+}
+
+/// What the accept page shows for a link; None when it is not (or no longer) valid.
+pub async fn preview(state: &AppState, token: &str) -> Result<Option<InvitationPreview>, AppError> {
+    Ok(live(state, token).await?.map(|l| l.preview))
+}
+
+/// Marks the invitation used, in the same statement that checks it is still live: of two
+/// acceptances at once, one wins.
+async fn claim(tx: &mut Tx, state: &AppState, id: i64) -> Result<(), AppError> {
+    let now = state.auth.clock.now_ms();
+    let n = sqlx::query(
+        "UPDATE invitations SET accepted_at = $1 \
+          WHERE id = $2 AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(no_longer_valid())
+    }
+}
+
+/// The invited membership starts counting (with the account's status), and the address is
+/// verified: the person proved they read its mail.
+async fn join(tx: &mut Tx, l: &Live, actor: &Actor) -> Result<(), AppError> {
+    let now = super::util::now_ms();
+    sqlx::query(
+        "UPDATE memberships SET status = (SELECT status FROM users WHERE id = $2), joined_at = $3 \
+          WHERE project_id = $1 AND user_id = $2 AND status = 'invited'",
+    )
+    .bind(l.project_id)
+    .bind(l.user_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2",
+    )
+    .bind(now)
+    .bind(l.user_id)
+    .execute(&mut **tx)
+    .await?;
+    store::sync_memberships(tx, l.user_id).await?;
+    audit::record(
+        tx,
+        actor,
+        Event::new("invitation.accepted")
+            .project(l.project_id)
+            .target(Some(l.user_id), &l.email),
+    )
+    .await
+}
+
+fn actor_of(meta: &RequestMeta, user_id: i64, email: &str) -> Actor {
+    Actor {
+        user_id: Some(user_id),
+        email: Some(email.to_string()),
+        ip: meta.ip.clone(),
+        user_agent: meta.user_agent.clone(),
+    }
+}
+
+/// Accepts an invitation of a new address: names and password (the one policy), then the
+/// person is signed in. Answers the new session and the user id.
+pub async fn accept_new(
+    state: &AppState,
+    meta: &RequestMeta,
+    token: &str,
+    first_name: &str,
+    last_name: &str,
+    password: &str,
+) -> Result<(OpenedSession, i64), AppError> {
+    let l = live(state, token).await?.ok_or_else(no_longer_valid)?;
+    if l.has_account {
+        return Err(AppError::Validation {
+            field: None,
+            message:
+                "This address already has a Roster account: sign in with its password to accept."
+                    .into(),
+        });
+    }
+    let first = check_name("first_name", first_name)?;
+    let last = check_name("last_name", last_name)?;
+    if first.is_empty() {
+        return Err(AppError::validation("first_name", "Enter your first name."));
+    }
+    if last.is_empty() {
+        return Err(AppError::validation("last_name", "Enter your last name."));
+    }
+    super::password::check_policy("password", password, &l.email)?;
+    // Hash before the transaction: the write connection is not held for argon2's time.
+    let hash = state.passwords.hash(password).await?;
+    let mut tx = state.db.begin().await?;
+    claim(&mut tx, state, l.id).await?;
+    let now = super::util::now_ms();
+    let n = sqlx::query(
+        "UPDATE users SET first_name = $1, last_name = $2, password_hash = $3, status = 'active', updated_at = $4 \
+          WHERE id = $5 AND status = 'invited' AND password_hash IS NULL",
+    )
+    .bind(&first)
+    .bind(&last)
+    .bind(&hash)
+    .bind(now)
+    .bind(l.user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n != 1 {
+        return Err(no_longer_valid());
+    }
+    join(&mut tx, &l, &actor_of(meta, l.user_id, &l.email)).await?;
+    let session = super::auth::open_session(&mut tx, state, meta, l.user_id, now).await?;
+    tx.commit().await?;
+    Ok((session, l.user_id))
+}
+
+/// Accepts an invitation of an address that has an account, by signing in with its password
+/// (throttled and audited like any sign-in). Answers the sign-in.
+pub async fn accept_existing(
+    state: &AppState,
+    meta: &RequestMeta,
+    token: &str,
+    password: &str,
+) -> Result<SignedIn, AppError> {
+    let l = live(state, token).await?.ok_or_else(no_longer_valid)?;
+    if !l.has_account {
+        return Err(AppError::Validation {
+            field: None,
+            message: "Choose your name and password to accept this invitation.".into(),
+        });
+    }
+    let signed_in = super::auth::sign_in(state, meta, &l.email, password).await?;
+    let mut tx = state.db.begin().await?;
+    claim(&mut tx, state, l.id).await?;
+    join(&mut tx, &l, &actor_of(meta, l.user_id, &l.email)).await?;
+    tx.commit().await?;
+    Ok(signed_in)
+}
+
+/// The pending invitation of an invited member, for their detail page.
+pub async fn info(
+    state: &AppState,
+    project_id: i64,
+    user_id: i64,
+) -> Result<Option<InvitationInfo>, AppError> {
+    let row = sqlx::query(
+        "SELECT i.created_at, i.expires_at, inv.first_name, inv.last_name, inv.email AS inviter_email, \
+                i.outbox_id, o.sent_at, o.failed_at, o.last_error, o.attempts \
+           FROM invitations i LEFT JOIN users inv ON inv.id = i.invited_by \
+           LEFT JOIN outbox o ON o.id = i.outbox_id \
+          WHERE i.project_id = $1 AND i.user_id = $2 AND i.accepted_at IS NULL AND i.revoked_at IS NULL \
+          ORDER BY i.id DESC LIMIT 1",
+    )
+    .bind(project_id)
+    .bind(user_id)
+    .fetch_optional(state.db.pool())
+    .await?;
+    let Some(r) = row else { return Ok(None) };
+    let expires_at: i64 = r.try_get("expires_at")?;
+    let invited_by = r
+        .try_get::<Option<String>, _>("inviter_email")?
+        .map(|e| -> Result<String, sqlx::Error> {
+            Ok(label(
+                &r.try_get::<Option<String>, _>("first_name")?
+                    .unwrap_or_default(),
+                &r.try_get::<Option<String>, _>("last_name")?
+                    .unwrap_or_default(),
+                &e,
+            ))
+        })
+        .transpose()?;
+    let mail = match r.try_get::<Option<i64>, _>("outbox_id")? {
+        None => None,
+        Some(_) => {
+            let error: Option<String> = r.try_get("last_error")?;
+            Some(
+                match (
+                    r.try_get::<Option<i64>, _>("sent_at")?,
+                    r.try_get::<Option<i64>, _>("failed_at")?,
+                    error,
+                ) {
+                    (Some(at), _, _) => MailState::Sent { at },
+                    (None, Some(_), e) => MailState::Failed {
+                        error: e.unwrap_or_default(),
+                    },
+                    (None, None, Some(error)) => MailState::Retrying {
+                        error,
+                        attempts: r.try_get::<Option<i64>, _>("attempts")?.unwrap_or(0),
+                    },
+                    (None, None, None) => MailState::Queued,
+                },
+            )
+        }
+    };
+    Ok(Some(InvitationInfo {
+        invited_by,
+        sent_at: r.try_get("created_at")?,
+        expires_at,
+        expired: expires_at <= state.auth.clock.now_ms(),
+        mail,
+    }))
+}
