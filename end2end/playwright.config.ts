@@ -8,6 +8,11 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? 'target';
 
 export const admin = { email: 'admin@roster.test', password: 'e2e-admin-password-1' };
 
+// A real SMTP server (Debian's aiosmtpd, installed by `make test`) that Roster's mail worker
+// delivers to; it saves each message to this Maildir, where tests read the links people get.
+const smtpPort = Number(process.env.ROSTER_E2E_SMTP_PORT ?? 3125);
+export const maildir = 'target/e2e-mail';
+
 export default defineConfig({
   testDir: './tests',
   timeout: 30_000,
@@ -32,7 +37,15 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
+  webServer: [
+  {
+    command: `rm -rf ${maildir} && /usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:${smtpPort} -c aiosmtpd.handlers.Mailbox ${maildir}`,
+    cwd: '..',
+    port: smtpPort,
+    timeout: 30_000,
+    reuseExistingServer: false,
+  },
+  {
     // 120 demo users (random names, statuses, roles, groups) besides the admin.
     command: `rm -rf target/e2e-data && ${targetDir}/release/server seed-demo --users 120 && ${targetDir}/release/server`,
     cwd: '..',
@@ -47,6 +60,9 @@ export default defineConfig({
       ROSTER_ADMIN_EMAIL: admin.email,
       ROSTER_ADMIN_PASSWORD: admin.password,
       ROSTER_LOG: 'warn',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}?tls=none`,
+      ROSTER_MAIL_FROM: 'Roster <roster@roster.test>',
     },
   },
+  ],
 });

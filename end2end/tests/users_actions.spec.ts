@@ -71,9 +71,8 @@ test('row menus follow the status, work from the keyboard and refuse your own ac
   const [invited] = await usersWith(page, '?status=invited');
   await openMenu(page, invited);
   const invitedItems = page.getByRole('menu').filter({ visible: true }).getByRole('menuitem');
-  await expect(invitedItems.first()).toContainText('Resend invitation');
-  await expect(invitedItems.nth(1)).toContainText('Cancel invitation');
-  await expect(invitedItems.first()).toHaveAttribute('aria-disabled', 'true');
+  await expect(invitedItems).toHaveText(['Resend invitation', 'Cancel invitation']);
+  await expect(invitedItems.first()).not.toHaveAttribute('aria-disabled', 'true');
 });
 
 test('edit shows field errors, saves nothing on error, then saves', async ({ page }) => {

@@ -117,10 +117,11 @@ pub async fn sync_memberships(tx: &mut Tx<'_>, user_id: i64) -> Result<(), AppEr
     let first: String = row.try_get("first_name")?;
     let last: String = row.try_get("last_name")?;
     // A membership still waiting for its invitation to be accepted stays "invited" (the account
-    // may be active elsewhere), and shows no name: the invitee has not joined yet.
+    // may be active elsewhere); the name of an account that exists elsewhere is not shown (or
+    // sorted by) there until the person joins.
     sqlx::query(
         "UPDATE memberships SET email = $1, \
-                name_key = CASE WHEN status = 'invited' THEN '' ELSE $2 END, \
+                name_key = CASE WHEN status = 'invited' AND $3 <> 'invited' THEN '' ELSE $2 END, \
                 status = CASE WHEN status = 'invited' THEN 'invited' ELSE $3 END, \
                 created_at = $4, last_sign_in_at = $5 WHERE user_id = $6",
     )

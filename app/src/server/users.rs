@@ -340,7 +340,7 @@ async fn rows_for(
     // Ids come from the database as integers, so inlining them is safe.
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let details = format!(
-        "SELECT m.user_id, m.email, u.first_name, u.last_name, m.status, m.role_id, m.created_at, m.last_sign_in_at, \
+        "SELECT m.user_id, m.email, u.first_name, u.last_name, u.status AS account_status, m.status, m.role_id, m.created_at, m.last_sign_in_at, \
                 (SELECT MAX(i.expires_at) FROM invitations i WHERE i.user_id = m.user_id AND i.project_id = m.project_id \
                     AND i.accepted_at IS NULL AND i.revoked_at IS NULL) AS invitation_expires_at \
          FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND m.user_id IN ({list})"
@@ -368,12 +368,13 @@ async fn rows_for(
         let status: String = r.try_get("status")?;
         let last: i64 = r.try_get("last_sign_in_at")?;
         let invited = status == "invited";
+        // Invited here but with an account elsewhere: not joined yet, so no name shows.
+        let hidden = invited && r.try_get::<String, _>("account_status")? != "invited";
         by_id.insert(
             id,
             UserRow {
                 id,
                 email: r.try_get("email")?,
-                // Not joined yet: an account they may have elsewhere shows no name here.
                 first_name: if invited {
                     String::new()
                 } else {

@@ -130,9 +130,9 @@ pub async fn detail(
         invitation: None,
         as_of: now,
     };
-    // Someone invited here who has not accepted yet has not joined: the page shows what the
-    // invitation says, not the profile or the sessions of an account they may have elsewhere.
-    if p.try_get::<String, _>("here_status")? == "invited" {
+    // Someone invited here with an account elsewhere has not joined yet: the page shows what
+    // the invitation says, not the profile or the sessions of that account.
+    if p.try_get::<String, _>("here_status")? == "invited" && detail.status != Status::Invited {
         detail.status = Status::Invited;
         detail.first_name.clear();
         detail.last_name.clear();
