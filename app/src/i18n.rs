@@ -170,6 +170,14 @@ pub struct Strings {
     pub mail_retrying: &'static str,
     pub mail_none: &'static str,
     pub someone: &'static str,
+    pub email_verified: &'static str,
+    pub not_verified: &'static str,
+    pub send_verification: &'static str,
+    pub t_verification_sent: &'static str,
+    pub consents: &'static str,
+    pub consent_line: &'static str,
+    pub terms: &'static str,
+    pub privacy_policy: &'static str,
 }
 
 pub const EN: Strings = Strings {
@@ -339,6 +347,14 @@ pub const EN: Strings = Strings {
     mail_retrying: "Not delivered yet ({n} tries): {error}",
     mail_none: "No mail was sent for this invitation.",
     someone: "Someone no longer in Roster",
+    email_verified: "Email verified",
+    not_verified: "Not verified",
+    send_verification: "Send verification link",
+    t_verification_sent: "A verification link was sent to {email}.",
+    consents: "Consents",
+    consent_line: "Agreed to {links} for {project}, from {ip}",
+    terms: "the terms",
+    privacy_policy: "the privacy policy",
 };
 
 pub const FR: Strings = Strings {
@@ -508,6 +524,14 @@ pub const FR: Strings = Strings {
     mail_retrying: "Pas encore remis ({n} essais) : {error}",
     mail_none: "Aucun message n'a été envoyé pour cette invitation.",
     someone: "Une personne qui n'est plus dans Roster",
+    email_verified: "E-mail vérifié",
+    not_verified: "Non vérifié",
+    send_verification: "Envoyer un lien de vérification",
+    t_verification_sent: "Un lien de vérification a été envoyé à {email}.",
+    consents: "Consentements",
+    consent_line: "A accepté {links} pour {project}, depuis {ip}",
+    terms: "les conditions",
+    privacy_policy: "la politique de confidentialité",
 };
 
 pub fn strings(lang: Language) -> &'static Strings {

@@ -30,6 +30,21 @@ enum Command {
         #[arg(long)]
         allow_demo_admins: bool,
     },
+    /// Change a project's sign-up settings (until the projects page has them).
+    Project {
+        /// The project's slug.
+        #[arg(long, default_value = "default")]
+        slug: String,
+        /// Let people sign up to the project by themselves (`true` or `false`).
+        #[arg(long)]
+        allow_signup: Option<bool>,
+        /// Terms people must agree to when they join ("" for none).
+        #[arg(long)]
+        terms_url: Option<String>,
+        /// Privacy policy people must agree to when they join ("" for none).
+        #[arg(long)]
+        privacy_url: Option<String>,
+    },
 }
 
 #[tokio::main]
@@ -81,6 +96,29 @@ async fn main() {
             }
             db.close().await;
             tracing::info!("Roster stopped");
+        }
+        Command::Project {
+            slug,
+            allow_signup,
+            terms_url,
+            privacy_url,
+        } => {
+            let result = app::server::signup::configure(
+                &state.db,
+                &slug,
+                allow_signup,
+                terms_url.as_deref(),
+                privacy_url.as_deref(),
+            )
+            .await;
+            state.db.close().await;
+            match result {
+                Ok(()) => println!("Project \"{slug}\" updated."),
+                Err(e) => {
+                    eprintln!("roster: {e}");
+                    std::process::exit(1);
+                }
+            }
         }
         Command::SeedDemo {
             users,

@@ -141,7 +141,10 @@ pub async fn require_sign_in(req: Request, next: Next) -> Response {
     let project = path
         .strip_prefix("/p/")
         .map(|rest| rest.split('/').next().unwrap_or("").to_string());
-    let console = project.is_some() || path == "/account" || path.starts_with("/account/");
+    // A project's sign-up page is for people without an account.
+    let signup = project.is_some() && path.split('/').nth(3) == Some("signup");
+    let console =
+        (project.is_some() && !signup) || path == "/account" || path.starts_with("/account/");
     // HEAD renders the same page as GET (without its body): it gets the same guard.
     if !console || !matches!(*req.method(), Method::GET | Method::HEAD) {
         return next.run(req).await;

@@ -17,6 +17,8 @@ enum Want {
     NotFound,
     /// 422: the input was refused.
     Invalid,
+    /// 409: refused by the target's state (a project that does not accept sign-ups).
+    Refused,
 }
 use Want::*;
 
@@ -341,6 +343,59 @@ fn registry() -> Vec<Case> {
             json: None,
             want: [Invalid; 6],
         },
+        // Sign-up is public; `default` does not accept it, which is said the same to everyone.
+        Case {
+            method: "GET",
+            route: "/p/:project/signup",
+            call: "/p/default/signup",
+            form: &[],
+            json: None,
+            want: [Ok; 6],
+        },
+        Case {
+            method: "GET",
+            route: "/api/signup_info",
+            call: "/api/signup_info?project=default",
+            form: &[],
+            json: None,
+            want: [Ok; 6],
+        },
+        Case {
+            method: "POST",
+            route: "/api/sign_up",
+            call: "/api/sign_up",
+            form: &[
+                ("project", "default"),
+                ("email", "nobody@roster.test"),
+                ("first_name", "No"),
+                ("last_name", "Body"),
+                ("password", "a long new password"),
+                ("confirm", "a long new password"),
+            ],
+            json: None,
+            want: [Refused; 6],
+        },
+        Case {
+            method: "GET",
+            route: "/verify-email",
+            call: "/verify-email?token=abc",
+            form: &[],
+            json: None,
+            want: [Ok; 6],
+        },
+        Case {
+            method: "POST",
+            route: "/api/verify_email",
+            call: "/api/verify_email",
+            form: &[("token", "not-a-token")],
+            json: None,
+            want: [Invalid; 6],
+        },
+        act(
+            "/api/send_verification",
+            serde_json::json!({"project": "default", "id": NOBODY}),
+            USERS_ACT,
+        ),
         act(
             "/api/revoke_user_sessions",
             serde_json::json!({"project": "default", "id": NOBODY, "session": null}),
@@ -548,6 +603,7 @@ app_test!(
                     Forbidden => status == 403,
                     NotFound => status == 404,
                     Invalid => status == 422,
+                    Refused => status == 409,
                 };
                 if !ok {
                     failures.push(format!(

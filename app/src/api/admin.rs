@@ -22,6 +22,13 @@ pub async fn get_user(project: String, id: i64) -> Result<UserDetail, AppError> 
     if user.status == crate::model::Status::Invited {
         user.invitation = crate::server::invitations::info(&c.state, project_id, id).await?;
     }
+    if !user.sessions.is_empty() || user.status != crate::model::Status::Invited {
+        // Consents in the projects the viewer may read (none shown before someone joins).
+        user.consents = crate::server::signup::consents(&c.state.db, id, |pid| {
+            p.is_superadmin || p.can(Permission::UsersRead, pid)
+        })
+        .await?;
+    }
     Ok(user)
 }
 
@@ -122,6 +129,15 @@ pub async fn bulk_users(
     };
     let project_id = p.require(perm, &project)?;
     crate::server::admin::bulk(&c.state, p, &p.actor(&c.meta), project_id, &ids, &action).await
+}
+
+/// Mails a member a new link to verify their email address; answers the address.
+#[server(input = Json, endpoint = "send_verification")]
+pub async fn send_verification(project: String, id: i64) -> Result<String, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    let project_id = p.require(Permission::UsersUpdate, &project)?;
+    crate::server::signup::send_verification(&c.state, &p.actor(&c.meta), project_id, id).await
 }
 
 /// Emails an active member a one-hour link to choose a new password; answers their email.

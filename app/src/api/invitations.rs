@@ -50,6 +50,7 @@ pub async fn accept_invitation(
     last_name: String,
     password: String,
     confirm: String,
+    agree: Option<String>,
 ) -> Result<String, AppError> {
     let c = super::ctx::ctx()?;
     let result = async {
@@ -66,6 +67,7 @@ pub async fn accept_invitation(
             &first_name,
             &last_name,
             &password,
+            agree.is_some(),
         )
         .await?;
         let signed_in = crate::server::auth::SignedIn {
@@ -86,12 +88,18 @@ pub async fn accept_invitation(
 pub async fn accept_invitation_sign_in(
     token: String,
     password: String,
+    agree: Option<String>,
 ) -> Result<String, AppError> {
     let c = super::ctx::ctx()?;
     let result = async {
-        let signed_in =
-            crate::server::invitations::accept_existing(&c.state, &c.meta, &token, &password)
-                .await?;
+        let signed_in = crate::server::invitations::accept_existing(
+            &c.state,
+            &c.meta,
+            &token,
+            &password,
+            agree.is_some(),
+        )
+        .await?;
         landing(&c, &signed_in).await
     }
     .await;

@@ -2,11 +2,13 @@
 mod admin;
 mod invitations;
 mod session;
+mod signup;
 mod users;
 
 pub use admin::*;
 pub use invitations::*;
 pub use session::*;
+pub use signup::*;
 pub use users::*;
 
 /// Request-scoped handles for server functions (ssr only).

@@ -60,6 +60,12 @@ pub struct UserDetail {
     /// The pending invitation, when the person is invited to this project.
     #[serde(default)]
     pub invitation: Option<super::InvitationInfo>,
+    /// When the account's email address was verified (None: never).
+    #[serde(default)]
+    pub email_verified_at: Option<i64>,
+    /// Consents given to join the projects the viewer may see.
+    #[serde(default)]
+    pub consents: Vec<super::ConsentInfo>,
     pub as_of: i64,
 }
 

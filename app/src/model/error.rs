@@ -25,6 +25,9 @@ pub enum AppError {
     Locked { minutes: u64 },
     #[error("Incorrect email or password.")]
     InvalidCredentials,
+    /// Too many requests of one kind from one client address (sign-ups, reset requests).
+    #[error("Too many requests from your network. Please try again in {minutes} minute(s).")]
+    TooManyRequests { minutes: u64 },
     #[error("This request came from another site and was refused.")]
     CrossSite,
     #[error("Could not reach Roster: {0}")]
@@ -61,7 +64,7 @@ impl AppError {
             AppError::NotFound(_) => 404,
             AppError::Validation { .. } => 422,
             AppError::Conflict(_) => 409,
-            AppError::Locked { .. } => 429,
+            AppError::Locked { .. } | AppError::TooManyRequests { .. } => 429,
             AppError::Network(_) => 502,
             AppError::Unavailable => 503,
             AppError::Internal => 500,

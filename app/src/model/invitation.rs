@@ -68,6 +68,11 @@ pub struct InvitationPreview {
     pub has_account: bool,
     pub message: String,
     pub expires_at: i64,
+    /// The project's legal links: accepting needs "I agree to the terms" when either is set.
+    #[serde(default)]
+    pub terms_url: String,
+    #[serde(default)]
+    pub privacy_url: String,
 }
 
 /// Where the last invitation mail of someone is.

@@ -4,6 +4,7 @@ mod error;
 mod invitation;
 mod permission;
 mod query;
+mod signup;
 pub mod time;
 mod user;
 
@@ -19,6 +20,7 @@ pub use permission::{Permission, ALL_PERMISSIONS, BUILTIN_ROLES};
 pub use query::{
     max_page, Directory, Page, UserQuery, UserRow, UserSort, DEFAULT_PAGE_SIZE, PAGE_SIZES,
 };
+pub use signup::{check_legal_url, ConsentInfo, SignupInfo, VERIFICATION_HOURS};
 pub use user::{
     validate_email, validate_password, Language, ProjectSummary, SessionInfo, Status, Theme,
     Viewer, MAX_EMAIL,

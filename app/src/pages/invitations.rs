@@ -1,6 +1,7 @@
 //! Invitations in the console (the invite and cancel dialogs, the detail page's invitation
 //! card) and the public page its link opens (`/invitation?token=…`).
 use super::login::AuthBrand;
+use super::signup::ConsentBox;
 use super::user_actions::{field_error, form_error, Actions};
 use crate::api::{
     cancel_invitation, invitation, invite_user, project_directory, AcceptInvitation,
@@ -11,7 +12,7 @@ use crate::i18n::{fill, Strings};
 use crate::model::time::{format_utc, relative};
 use crate::model::{
     AppError, Directory, InvitationInfo, InvitationPreview, InviteForm, Invited, Language,
-    MailState,
+    MailState, SignupInfo,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -419,10 +420,16 @@ fn AcceptForm(preview: InvitationPreview) -> impl IntoView {
         view! { <blockquote class="invitation-message">{preview.message.clone()}</blockquote> }
     });
     let email = preview.email.clone();
+    let legal = SignupInfo {
+        project_name: project.clone(),
+        terms_url: preview.terms_url.clone(),
+        privacy_url: preview.privacy_url.clone(),
+    };
     let body = if preview.has_account {
-        view! { <ExistingAccountForm email=email token=Signal::derive(token) /> }.into_any()
+        view! { <ExistingAccountForm email=email token=Signal::derive(token) legal=legal /> }
+            .into_any()
     } else {
-        view! { <NewAccountForm email=email token=Signal::derive(token) /> }.into_any()
+        view! { <NewAccountForm email=email token=Signal::derive(token) legal=legal /> }.into_any()
     };
     view! {
         <h1>{format!("Join {project}")}</h1>
@@ -430,6 +437,13 @@ fn AcceptForm(preview: InvitationPreview) -> impl IntoView {
         {note}
         {body}
     }
+}
+
+/// The consent box, when the project has legal links.
+fn consent_box(legal: SignupInfo, error: Signal<Option<String>>) -> Option<impl IntoView> {
+    legal.needs_consent().then(|| {
+        view! { <ConsentBox terms_url=legal.terms_url.clone() privacy_url=legal.privacy_url.clone() error=error /> }
+    })
 }
 
 /// Sends the browser where the server said once the invitation is accepted.
@@ -440,7 +454,7 @@ fn follow(to: Option<Result<String, AppError>>) {
 }
 
 #[component]
-fn NewAccountForm(email: String, token: Signal<String>) -> impl IntoView {
+fn NewAccountForm(email: String, token: Signal<String>, legal: SignupInfo) -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<AcceptInvitation>::new();
     let pending = action.pending();
@@ -461,7 +475,7 @@ fn NewAccountForm(email: String, token: Signal<String>) -> impl IntoView {
             Some(Err(e))
                 if !matches!(
                     e.field(),
-                    Some("first_name" | "last_name" | "password" | "confirm")
+                    Some("first_name" | "last_name" | "password" | "confirm" | "agree")
                 ) =>
             {
                 Some(e.to_string())
@@ -497,6 +511,7 @@ fn NewAccountForm(email: String, token: Signal<String>) -> impl IntoView {
                 <input id="confirm-password" name="confirm" type="password" autocomplete="new-password" required=true aria-describedby="confirm-error" />
                 {field("confirm")}
             </div>
+            {consent_box(legal, Signal::derive(move || error().filter(|e| e.field() == Some("agree")).map(|e| e.to_string())))}
             {general}
             <button type="submit" class="button primary block" disabled=move || pending.get()>
                 "Accept invitation"
@@ -506,13 +521,18 @@ fn NewAccountForm(email: String, token: Signal<String>) -> impl IntoView {
 }
 
 #[component]
-fn ExistingAccountForm(email: String, token: Signal<String>) -> impl IntoView {
+fn ExistingAccountForm(email: String, token: Signal<String>, legal: SignupInfo) -> impl IntoView {
     let query = use_query_map();
     let action = ServerAction::<AcceptInvitationSignIn>::new();
     let pending = action.pending();
     Effect::new(move |_| follow(action.value().get()));
+    let agree_error = Signal::derive(move || match action.value().get() {
+        Some(Err(e)) if e.field() == Some("agree") => Some(e.to_string()),
+        _ => None,
+    });
     let error = move || {
         let text = match action.value().get() {
+            Some(Err(e)) if e.field() == Some("agree") => None,
             Some(Err(e)) => Some(e.to_string()),
             Some(Ok(_)) => None,
             None => query.read().get("error").map(|c| posted_error(&c)),
@@ -536,6 +556,7 @@ fn ExistingAccountForm(email: String, token: Signal<String>) -> impl IntoView {
                 </div>
                 <input id="password" name="password" type="password" autocomplete="current-password" required=true />
             </div>
+            {consent_box(legal, agree_error)}
             {error}
             <button type="submit" class="button primary block" disabled=move || pending.get()>
                 "Accept invitation"

@@ -9,6 +9,7 @@ mod console;
 mod invitations;
 mod login;
 mod sections;
+mod signup;
 mod user_actions;
 mod user_detail;
 mod users;
@@ -113,6 +114,8 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/reset-password") view={Lazy::<ResetPasswordRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/invitation") view={Lazy::<AcceptInvitationRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/p/:project/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("/p/:project") view=console::Console ssr=SsrMode::Async>
                     <Route path=path!("users") view=users::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("users/:id") view={Lazy::<UserDetailRoute>::new()} ssr=SsrMode::Async />
@@ -154,6 +157,8 @@ lazy_page! {
     ForgotPasswordRoute => login::ForgotPasswordPage,
     ResetPasswordRoute => login::ResetPasswordPage,
     AcceptInvitationRoute => invitations::AcceptInvitationPage,
+    SignupRoute => signup::SignupPage,
+    VerifyEmailRoute => signup::VerifyEmailPage,
     UserDetailRoute => user_detail::UserDetailPage,
     RolesRoute => sections::RolesPage,
     GroupsRoute => sections::GroupsPage,

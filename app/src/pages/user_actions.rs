@@ -161,6 +161,15 @@ impl Actions {
         );
     }
 
+    /// Mails the member a new link to verify their email address.
+    pub fn send_verification(&self, id: i64) {
+        let s = self.s;
+        self.act(
+            crate::api::send_verification(self.slug.get_untracked(), id),
+            move |email| fill(s.t_verification_sent, &[("email", &email)]),
+        );
+    }
+
     pub fn revoke_all(&self, id: i64) {
         self.revoke(id, None);
     }

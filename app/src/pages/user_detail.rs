@@ -201,6 +201,17 @@ fn Detail(
             .into_any(),
         );
     }
+    if can.update && user.email_verified_at.is_none() && user.invitation.is_none() {
+        let a = actions.clone();
+        buttons.push(
+            view! {
+                <button type="button" class="button" on:click=move |_| a.send_verification(id)>
+                    {s.send_verification}
+                </button>
+            }
+            .into_any(),
+        );
+    }
     if can.deactivate && user.status == Status::Inactive {
         let a = actions.clone();
         let e = email.clone();
@@ -326,6 +337,36 @@ fn Detail(
         }
         .into_any()
     };
+    let consents = (!user.consents.is_empty()).then(|| {
+        let items = user
+            .consents
+            .iter()
+            .map(|c| {
+                let mut links = Vec::new();
+                if !c.terms_url.is_empty() {
+                    links.push(format!("{} ({})", s.terms, c.terms_url));
+                }
+                if !c.privacy_url.is_empty() {
+                    links.push(format!("{} ({})", s.privacy_policy, c.privacy_url));
+                }
+                let line = fill(
+                    s.consent_line,
+                    &[
+                        ("links", &links.join(", ")),
+                        ("project", &c.project_name),
+                        ("ip", &c.ip),
+                    ],
+                );
+                view! { <li>{line}" · "{time(Some(c.at))}</li> }
+            })
+            .collect_view();
+        view! {
+            <section class="card" aria-labelledby="consents-heading">
+                <h2 id="consents-heading">{s.consents}</h2>
+                <ul class="plain-list">{items}</ul>
+            </section>
+        }
+    });
     let invitation_card = user.invitation.clone().map(|info| {
         view! { <super::invitations::InvitationCard s=s lang=lang info=info as_of=as_of /> }
     });
@@ -358,6 +399,13 @@ fn Detail(
                     <dd>{user.last_name.clone()}</dd>
                     <dt>{s.phone}</dt>
                     <dd>{user.phone.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{s.email_verified}</dt>
+                    <dd>
+                        {match user.email_verified_at {
+                            Some(at) => time(Some(at)).into_any(),
+                            None => view! { <span class="muted">{s.not_verified}</span> }.into_any(),
+                        }}
+                    </dd>
                     <dt>{s.status}</dt>
                     <dd>{status_badge(s, user.status)}</dd>
                     <dt>{s.role}</dt>
@@ -374,6 +422,7 @@ fn Detail(
             </section>
             <div class="detail-side">
                 {invitation_card}
+                {consents}
                 <section class="card" aria-labelledby="permissions-heading">
                     <h2 id="permissions-heading">{s.effective_permissions}</h2>
                     {permissions}

@@ -448,9 +448,15 @@ pub async fn sign_in(
         )
         .await?;
         tx.commit().await?;
+        // Someone who has not confirmed their address (or accepted their invitation) yet.
+        let message = if status.as_deref() == Some("invited") {
+            "This account is not active yet: follow the link in the email Roster sent you."
+        } else {
+            "This account is deactivated. Ask an administrator to reactivate it."
+        };
         return Err(AppError::Validation {
             field: None,
-            message: "This account is deactivated. Ask an administrator to reactivate it.".into(),
+            message: message.into(),
         });
     }
 

@@ -19,7 +19,7 @@ use super::store::{self, NewUser};
 use super::util::{hash_token, new_token};
 use super::AppState;
 use crate::model::{
-    check_name, AppError, InvitationInfo, InvitationPreview, InviteForm, Invited, MailState,
+    AppError, InvitationInfo, InvitationPreview, InviteForm, Invited, MailState, SignupInfo,
     INVITATION_DAYS,
 };
 use serde_json::json;
@@ -368,7 +368,7 @@ pub async fn cancel(
         .execute(&mut *tx)
         .await?;
     let account_removed = sqlx::query(
-        "DELETE FROM users WHERE id = $1 AND status = 'invited' AND password_hash IS NULL \
+        "DELETE FROM users WHERE id = $1 AND status = 'invited' \
            AND NOT EXISTS (SELECT 1 FROM memberships WHERE user_id = $1)",
     )
     .bind(user_id)
@@ -406,8 +406,8 @@ async fn live(state: &AppState, token: &str) -> Result<Option<Live>, AppError> {
     }
     let row = sqlx::query(
         "SELECT i.id, i.project_id, i.user_id, i.email, i.expires_at, i.message, p.name AS project_name, \
-                CAST(CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_account, \
-                inv.first_name, inv.last_name, inv.email AS inviter_email \
+                CAST(CASE WHEN u.status = 'invited' THEN 0 ELSE 1 END AS BIGINT) AS has_account, \
+                p.terms_url, p.privacy_url, inv.first_name, inv.last_name, inv.email AS inviter_email \
            FROM invitations i JOIN projects p ON p.id = i.project_id JOIN users u ON u.id = i.user_id \
            LEFT JOIN users inv ON inv.id = i.invited_by \
           WHERE i.token_hash = $1 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > $2",
@@ -445,6 +445,8 @@ async fn live(state: &AppState, token: &str) -> Result<Option<Live>, AppError> {
             has_account,
             message: r.try_get("message")?,
             expires_at: r.try_get("expires_at")?,
+            terms_url: r.try_get("terms_url")?,
+            privacy_url: r.try_get("privacy_url")?,
         },
     }))
 }
@@ -475,8 +477,14 @@ async fn claim(tx: &mut Tx, state: &AppState, id: i64) -> Result<(), AppError> {
 }
 
 /// The invited membership starts counting (with the account's status), and the address is
-/// verified: the person proved they read its mail.
-async fn join(tx: &mut Tx, l: &Live, actor: &Actor) -> Result<(), AppError> {
+/// verified: the person proved they read its mail. A project with legal links gets the
+/// person's consent first (and keeps it).
+async fn join(tx: &mut Tx, l: &Live, actor: &Actor, agree: bool) -> Result<(), AppError> {
+    let legal = super::signup::legal_links(tx, l.project_id).await?;
+    super::signup::require_consent(&legal, agree)?;
+    if legal.needs_consent() {
+        super::signup::record_consent(tx, l.user_id, l.project_id, &legal, &actor.ip).await?;
+    }
     let now = super::util::now_ms();
     sqlx::query(
         "UPDATE memberships SET status = (SELECT status FROM users WHERE id = $2), joined_at = $3 \
@@ -523,6 +531,7 @@ pub async fn accept_new(
     first_name: &str,
     last_name: &str,
     password: &str,
+    agree: bool,
 ) -> Result<(OpenedSession, i64), AppError> {
     let l = live(state, token).await?.ok_or_else(no_longer_valid)?;
     if l.has_account {
@@ -533,15 +542,14 @@ pub async fn accept_new(
                     .into(),
         });
     }
-    let first = check_name("first_name", first_name)?;
-    let last = check_name("last_name", last_name)?;
-    if first.is_empty() {
-        return Err(AppError::validation("first_name", "Enter your first name."));
-    }
-    if last.is_empty() {
-        return Err(AppError::validation("last_name", "Enter your last name."));
-    }
+    let (first, last) = super::signup::required_names(first_name, last_name)?;
     super::password::check_policy("password", password, &l.email)?;
+    let legal = SignupInfo {
+        project_name: String::new(),
+        terms_url: l.preview.terms_url.clone(),
+        privacy_url: l.preview.privacy_url.clone(),
+    };
+    super::signup::require_consent(&legal, agree)?;
     // Hash before the transaction: the write connection is not held for argon2's time.
     let hash = state.passwords.hash(password).await?;
     let mut tx = state.db.begin().await?;
@@ -549,7 +557,7 @@ pub async fn accept_new(
     let now = super::util::now_ms();
     let n = sqlx::query(
         "UPDATE users SET first_name = $1, last_name = $2, password_hash = $3, status = 'active', updated_at = $4 \
-          WHERE id = $5 AND status = 'invited' AND password_hash IS NULL",
+          WHERE id = $5 AND status = 'invited'",
     )
     .bind(&first)
     .bind(&last)
@@ -562,7 +570,7 @@ pub async fn accept_new(
     if n != 1 {
         return Err(no_longer_valid());
     }
-    join(&mut tx, &l, &actor_of(meta, l.user_id, &l.email)).await?;
+    join(&mut tx, &l, &actor_of(meta, l.user_id, &l.email), agree).await?;
     let session = super::auth::open_session(&mut tx, state, meta, l.user_id, now).await?;
     tx.commit().await?;
     Ok((session, l.user_id))
@@ -575,6 +583,7 @@ pub async fn accept_existing(
     meta: &RequestMeta,
     token: &str,
     password: &str,
+    agree: bool,
 ) -> Result<SignedIn, AppError> {
     let l = live(state, token).await?.ok_or_else(no_longer_valid)?;
     if !l.has_account {
@@ -583,10 +592,16 @@ pub async fn accept_existing(
             message: "Choose your name and password to accept this invitation.".into(),
         });
     }
+    let legal = SignupInfo {
+        project_name: String::new(),
+        terms_url: l.preview.terms_url.clone(),
+        privacy_url: l.preview.privacy_url.clone(),
+    };
+    super::signup::require_consent(&legal, agree)?;
     let signed_in = super::auth::sign_in(state, meta, &l.email, password).await?;
     let mut tx = state.db.begin().await?;
     claim(&mut tx, state, l.id).await?;
-    join(&mut tx, &l, &actor_of(meta, l.user_id, &l.email)).await?;
+    join(&mut tx, &l, &actor_of(meta, l.user_id, &l.email), agree).await?;
     tx.commit().await?;
     Ok(signed_in)
 }

@@ -1,7 +1,7 @@
 //! What Roster's mails say, in English and French. Each mail is written in its recipient's
 //! language (the one on their account) and names the project when one is involved. Server
 //! only: none of this reaches the browser's wasm.
-use crate::model::{AppError, Language, INVITATION_DAYS};
+use crate::model::{AppError, Language, INVITATION_DAYS, VERIFICATION_HOURS};
 use sqlx::{Any, Transaction};
 
 /// One mail, ready for the outbox.
@@ -19,6 +19,15 @@ pub enum Kind<'a> {
         inviter: &'a str,
         link: &'a str,
         message: &'a str,
+    },
+    /// Confirms the address someone signed up to `project` with (or an administrator asked to
+    /// have verified).
+    VerifyEmail { project: &'a str, link: &'a str },
+    /// Someone tried to sign up to `project` with an address that already has an account.
+    SignupExisting {
+        project: &'a str,
+        login: &'a str,
+        forgot: &'a str,
     },
     /// The person asked for a reset link ("Forgot password?").
     ResetRequested { link: &'a str },
@@ -58,6 +67,30 @@ pub fn render(lang: Language, kind: Kind<'_>) -> Mail {
             format!(
                 "Bonjour,\n\n{inviter} vous invite à rejoindre le projet « {project} » sur Roster.{}\n\nOuvrez ce lien dans les {INVITATION_DAYS} jours pour accepter :\n\n{link}\n\nSi vous avez déjà un compte Roster, vous acceptez en vous y connectant. Si vous ne vous attendiez pas à cette invitation, ignorez ce message.\n",
                 quoted(message, "Son message :")
+            ),
+        ),
+        (Language::En, Kind::VerifyEmail { project, link }) => (
+            "Confirm your email address for Roster".to_string(),
+            format!(
+                "Hello,\n\nPlease confirm that this address is yours to finish joining the project “{project}” on Roster. Open this link within {VERIFICATION_HOURS} hours:\n\n{link}\n\nIf you did not sign up, you can ignore this message; nothing happens without the link.\n"
+            ),
+        ),
+        (Language::Fr, Kind::VerifyEmail { project, link }) => (
+            "Confirmez votre adresse e-mail pour Roster".to_string(),
+            format!(
+                "Bonjour,\n\nConfirmez que cette adresse est bien la vôtre pour rejoindre le projet « {project} » sur Roster. Ouvrez ce lien dans les {VERIFICATION_HOURS} heures :\n\n{link}\n\nSi vous ne vous êtes pas inscrit, ignorez ce message ; rien ne se passe sans le lien.\n"
+            ),
+        ),
+        (Language::En, Kind::SignupExisting { project, login, forgot }) => (
+            "Someone tried to sign up with your address".to_string(),
+            format!(
+                "Hello,\n\nSomeone, perhaps you, tried to sign up to the project “{project}” on Roster with this address. It already has an account, so nothing was created.\n\nIf it was you, sign in instead:\n\n{login}\n\nForgot your password? Choose a new one here:\n\n{forgot}\n\nIf it was not you, you can ignore this message.\n"
+            ),
+        ),
+        (Language::Fr, Kind::SignupExisting { project, login, forgot }) => (
+            "Quelqu'un a tenté de s'inscrire avec votre adresse".to_string(),
+            format!(
+                "Bonjour,\n\nQuelqu'un, peut-être vous, a tenté de s'inscrire au projet « {project} » sur Roster avec cette adresse. Elle a déjà un compte : rien n'a été créé.\n\nSi c'était vous, connectez-vous plutôt :\n\n{login}\n\nMot de passe oublié ? Choisissez-en un nouveau ici :\n\n{forgot}\n\nSi ce n'était pas vous, ignorez ce message.\n"
             ),
         ),
         (Language::En, Kind::ResetRequested { link }) => (

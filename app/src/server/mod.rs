@@ -10,6 +10,7 @@ pub mod mail;
 pub mod mail_text;
 pub mod password;
 pub mod resets;
+pub mod signup;
 pub mod state;
 pub mod store;
 pub mod throttle;

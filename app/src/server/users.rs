@@ -375,12 +375,12 @@ async fn rows_for(
             UserRow {
                 id,
                 email: r.try_get("email")?,
-                first_name: if invited {
+                first_name: if hidden {
                     String::new()
                 } else {
                     r.try_get("first_name")?
                 },
-                last_name: if invited {
+                last_name: if hidden {
                     String::new()
                 } else {
                     r.try_get("last_name")?

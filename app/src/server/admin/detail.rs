@@ -12,7 +12,7 @@ pub async fn detail(
     let pool = db.pool();
     let profile = sqlx::query(
         "SELECT u.id, u.email, u.first_name, u.last_name, u.phone, u.metadata, u.status, u.created_at, \
-                u.last_sign_in_at, u.is_superadmin, m.status AS here_status \
+                u.last_sign_in_at, u.is_superadmin, u.email_verified_at, m.status AS here_status \
            FROM users u JOIN memberships m ON m.user_id = u.id AND m.project_id = $2 \
           WHERE u.id = $1",
     )
@@ -128,6 +128,8 @@ pub async fn detail(
         sessions,
         guard,
         invitation: None,
+        email_verified_at: p.try_get("email_verified_at")?,
+        consents: Vec::new(),
         as_of: now,
     };
     // Someone invited here with an account elsewhere has not joined yet: the page shows what
@@ -142,6 +144,7 @@ pub async fn detail(
         detail.sessions.clear();
         detail.permissions.clear();
         detail.guard = None;
+        detail.email_verified_at = None;
     }
     Ok(detail)
 }

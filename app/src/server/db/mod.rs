@@ -275,6 +275,8 @@ mod tests {
             "outbox",
             "api_tokens",
             "sign_in_throttle",
+            "email_verifications",
+            "consents",
         ] {
             assert!(tables.contains(t), "missing table {t}");
         }
