@@ -46,8 +46,9 @@ export default defineConfig({
     reuseExistingServer: false,
   },
   {
-    // 120 demo users (random names, statuses, roles, groups) besides the admin.
-    command: `rm -rf target/e2e-data && ${targetDir}/release/server seed-demo --users 120 && ${targetDir}/release/server`,
+    // 120 demo users (random names, statuses, roles, groups) besides the admin, and a project
+    // `open` that accepts sign-ups under terms.
+    command: `rm -rf target/e2e-data && ${targetDir}/release/server seed-demo --users 120 && ${targetDir}/release/server seed-demo --users 3 --project open && ${targetDir}/release/server project --slug open --allow-signup true --terms-url https://example.test/terms --privacy-url https://example.test/privacy && ${targetDir}/release/server`,
     cwd: '..',
     url: `${baseURL}/healthz`,
     timeout: 60_000,
