@@ -116,3 +116,32 @@ test('a profile opens from its link, and sign-out is a plain form post', async (
   await page.goto('/p/default/users');
   await expect(page).toHaveURL(/\/login\?next=/);
 });
+
+test('an invitation is accepted with a plain form post, and a bad entry comes back to the form', async ({ page, browser }) => {
+  await signIn(page);
+  const email = `plain-${Date.now()}@roster.test`;
+  const origin = new URL(page.url()).origin;
+  const res = await page.request.post('/api/invite_user', {
+    headers: { origin, 'sec-fetch-site': 'same-origin' },
+    data: { project: 'default', form: { email, role: 'end_user', groups: [] } },
+  });
+  expect(res.status()).toBe(200);
+  const link = new URL((await res.json()).url);
+
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const invitee = await context.newPage();
+  await invitee.goto(link.pathname + link.search);
+  await invitee.getByLabel('First name').fill('Plain');
+  await invitee.getByLabel('Last name').fill('Form');
+  await invitee.getByLabel('Password', { exact: true }).fill('a quiet harbour at dawn');
+  await invitee.getByLabel('Confirm password').fill('not the same one at all');
+  await invitee.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(invitee.getByRole('alert')).toContainText('Check your entries');
+  await invitee.getByLabel('First name').fill('Plain');
+  await invitee.getByLabel('Last name').fill('Form');
+  await invitee.getByLabel('Password', { exact: true }).fill('a quiet harbour at dawn');
+  await invitee.getByLabel('Confirm password').fill('a quiet harbour at dawn');
+  await invitee.getByRole('button', { name: 'Accept invitation' }).click();
+  await expect(invitee).toHaveURL(/\/account$/);
+  await context.close();
+});
