@@ -396,6 +396,46 @@ fn registry() -> Vec<Case> {
             serde_json::json!({"project": "default", "id": NOBODY}),
             USERS_ACT,
         ),
+        // The account page acts on the caller's own account: anyone signed in, nobody else.
+        act(
+            "/api/update_profile",
+            serde_json::json!({"profile": {"first_name": "", "last_name": "Body",
+                "language": "en", "theme": "system"}}),
+            [Unauthenticated, Invalid, Invalid, Invalid, Invalid, Invalid],
+        ),
+        Case {
+            method: "POST",
+            route: "/api/change_password",
+            call: "/api/change_password",
+            form: &[
+                ("current", "not the password"),
+                ("new", "a long new password"),
+                ("confirm", "a long new password"),
+            ],
+            json: None,
+            want: [Unauthenticated, Invalid, Invalid, Invalid, Invalid, Invalid],
+        },
+        Case {
+            method: "GET",
+            route: "/api/my_sessions",
+            call: "/api/my_sessions",
+            form: &[],
+            json: None,
+            want: [Unauthenticated, Ok, Ok, Ok, Ok, Ok],
+        },
+        Case {
+            method: "GET",
+            route: "/api/my_sign_ins",
+            call: "/api/my_sign_ins?page=1",
+            form: &[],
+            json: None,
+            want: [Unauthenticated, Ok, Ok, Ok, Ok, Ok],
+        },
+        act(
+            "/api/revoke_my_sessions",
+            serde_json::json!({"session": NOBODY}),
+            [Unauthenticated, NotFound, NotFound, NotFound, NotFound, NotFound],
+        ),
         act(
             "/api/revoke_user_sessions",
             serde_json::json!({"project": "default", "id": NOBODY, "session": null}),

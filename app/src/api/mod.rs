@@ -1,10 +1,12 @@
 //! Server functions: thin — authenticate, check permission, call one service function.
+mod account;
 mod admin;
 mod invitations;
 mod session;
 mod signup;
 mod users;
 
+pub use account::*;
 pub use admin::*;
 pub use invitations::*;
 pub use session::*;

@@ -1,4 +1,5 @@
 //! Types shared by the server and the browser. No server-only dependency may appear here.
+mod account;
 mod admin;
 mod error;
 mod invitation;
@@ -8,6 +9,7 @@ mod signup;
 pub mod time;
 mod user;
 
+pub use account::{ProfileForm, SignInEvent};
 pub use admin::{
     check_name, parse_metadata, ActivityItem, BulkAction, BulkSummary, CheckedEdit, Guard,
     MembershipInfo, UserDetail, UserEdit, MAX_BULK, MAX_REASON,

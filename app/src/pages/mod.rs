@@ -5,6 +5,7 @@
 //! page with its data, readable before (or without) any script. Only the users list is in the
 //! first wasm chunk; every other page is a lazy route whose code loads when it is first visited
 //! (`cargo leptos build --split`).
+mod account;
 mod console;
 mod invitations;
 mod login;
@@ -164,7 +165,7 @@ lazy_page! {
     GroupsRoute => sections::GroupsPage,
     AuditRoute => sections::AuditPage,
     ProjectsRoute => sections::ProjectsPage,
-    AccountRoute => sections::AccountPage,
+    AccountRoute => account::AccountPage,
 }
 
 /// The page's Content-Security-Policy: scripts only from this origin or with this response's

@@ -101,24 +101,6 @@ pub fn ProjectsPage() -> impl IntoView {
 }
 
 #[component]
-pub fn AccountPage() -> impl IntoView {
-    let s = strings();
-    let viewer = expect_context::<Viewer>();
-    view! {
-        <PageHeader title=s.account lead=s.account_lead />
-        <section class="card" aria-labelledby="profile-heading">
-            <h2 id="profile-heading">"Profile"</h2>
-            <dl class="details">
-                <dt>"Name"</dt>
-                <dd>{viewer.display_name()}</dd>
-                <dt>{s.email}</dt>
-                <dd>{viewer.email.clone()}</dd>
-            </dl>
-        </section>
-    }
-}
-
-#[component]
 pub fn NotFound() -> impl IntoView {
     #[cfg(feature = "ssr")]
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {

@@ -33,6 +33,8 @@ pub enum Kind<'a> {
     ResetRequested { link: &'a str },
     /// The password was just changed with a reset link.
     PasswordChanged,
+    /// The person changed their password from their account page.
+    PasswordChangedByOwner,
     /// Told to the old address: the account's email changed from `old` to `new`, by `by`.
     EmailChanged {
         old: &'a str,
@@ -112,6 +114,14 @@ pub fn render(lang: Language, kind: Kind<'_>) -> Mail {
         (Language::Fr, Kind::PasswordChanged) => (
             "Votre mot de passe Roster a été modifié".to_string(),
             "Bonjour,\n\nLe mot de passe de votre compte Roster vient d'être modifié avec un lien de réinitialisation, et toutes les sessions du compte ont été fermées.\n\nSi ce n'était pas vous, demandez sans attendre à un administrateur de votre projet de réinitialiser votre accès.\n".to_string(),
+        ),
+        (Language::En, Kind::PasswordChangedByOwner) => (
+            "Your Roster password was changed".to_string(),
+            "Hello,\n\nThe password of your Roster account was just changed from its account page, and every other session of the account was signed out.\n\nIf this was not you, use \"Forgot password?\" on the sign-in page at once, or ask an administrator of your project to reset your access.\n".to_string(),
+        ),
+        (Language::Fr, Kind::PasswordChangedByOwner) => (
+            "Votre mot de passe Roster a été modifié".to_string(),
+            "Bonjour,\n\nLe mot de passe de votre compte Roster vient d'être modifié depuis la page du compte, et toutes les autres sessions du compte ont été fermées.\n\nSi ce n'était pas vous, utilisez sans attendre « Mot de passe oublié ? » sur la page de connexion, ou demandez à un administrateur de votre projet de réinitialiser votre accès.\n".to_string(),
         ),
         (Language::En, Kind::EmailChanged { old, new, by }) => (
             "Your Roster email address was changed".to_string(),

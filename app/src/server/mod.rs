@@ -1,4 +1,5 @@
 //! Server-only code: database, store queries, authentication, passwords, audit.
+pub mod account;
 pub mod admin;
 pub mod audit;
 pub mod auth;

@@ -1,0 +1,384 @@
+//! `/account`: the signed-in person's profile (names, language, theme), password, sessions and
+//! recent sign-ins. Its data arrives with the page (server-rendered); saving the profile
+//! reloads the page, so the new language and theme are right from the first paint.
+use crate::api::{change_password, my_sessions, my_sign_ins, revoke_my_sessions, update_profile};
+use crate::components::use_toaster;
+use crate::i18n::{fill, Strings, EN};
+use crate::model::time::{format_utc, relative};
+use crate::model::{
+    AppError, Language, Page, ProfileForm, SessionInfo, SignInEvent, Theme, Viewer,
+};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_meta::Title;
+
+fn strings() -> &'static Strings {
+    use_context::<&'static Strings>().unwrap_or(&EN)
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let s = strings();
+    let viewer = expect_context::<Viewer>();
+    let sessions = Resource::new(|| (), |_| my_sessions());
+    let page = RwSignal::new(1u32);
+    let sign_ins = Resource::new(move || page.get(), my_sign_ins);
+    let lang = viewer.language;
+    view! {
+        <Title text=format!("{} · Roster", s.account) />
+        <div class="page-header">
+            <div>
+                <h1>{s.account}</h1>
+                <p class="muted">{s.account_lead}</p>
+            </div>
+        </div>
+        <div class="detail-grid">
+            <ProfileCard s=s viewer=viewer.clone() />
+            <PasswordCard s=s />
+        </div>
+        <section class="card" aria-labelledby="sessions-heading">
+            <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match sessions.await {
+                        Ok(list) => view! {
+                            <SessionsList s=s lang=lang sessions=list on_change=Callback::new(move |_| sessions.refetch()) />
+                        }
+                        .into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+        <section class="card" aria-labelledby="sign-ins-heading">
+            <h2 id="sign-ins-heading">{s.recent_sign_ins}</h2>
+            <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
+                {move || Suspend::new(async move {
+                    match sign_ins.await {
+                        Ok(p) => view! { <SignIns s=s lang=lang page=p current=page /> }.into_any(),
+                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+fn field_error(err: RwSignal<Option<AppError>>, field: &'static str) -> impl IntoView {
+    move || {
+        err.get().filter(|e| e.field() == Some(field)).map(
+            |e| view! { <p class="field-error" id=format!("{field}-error")>{e.to_string()}</p> },
+        )
+    }
+}
+
+fn form_error(err: RwSignal<Option<AppError>>, fields: &'static [&'static str]) -> impl IntoView {
+    move || {
+        err.get()
+            .filter(|e| e.field().map(|f| !fields.contains(&f)).unwrap_or(true))
+            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+    }
+}
+
+#[component]
+fn ProfileCard(s: &'static Strings, viewer: Viewer) -> impl IntoView {
+    let first = RwSignal::new(viewer.first_name.clone());
+    let last = RwSignal::new(viewer.last_name.clone());
+    let language = RwSignal::new(viewer.language);
+    let theme = RwSignal::new(viewer.theme);
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        err.set(None);
+        let form = ProfileForm {
+            first_name: first.get_untracked(),
+            last_name: last.get_untracked(),
+            language: language.get_untracked(),
+            theme: theme.get_untracked(),
+        };
+        spawn_local(async move {
+            match update_profile(form).await {
+                // The server renders the page in the new language and theme.
+                Ok(()) => {
+                    let _ = window().location().reload();
+                }
+                Err(e) => {
+                    err.set(Some(e));
+                    busy.set(false);
+                }
+            }
+        });
+    };
+    let text = move |id: &'static str,
+                     label: &'static str,
+                     value: RwSignal<String>,
+                     auto: &'static str| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type="text"
+                    autocomplete=auto
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-describedby=format!("{}-error", id.replace('-', "_"))
+                />
+                {field_error(err, if id == "first-name" { "first_name" } else { "last_name" })}
+            </div>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="profile-heading">
+            <h2 id="profile-heading">{s.profile}</h2>
+            <form class="form" on:submit=submit novalidate=true>
+                {form_error(err, &["first_name", "last_name"])}
+                <div class="form-row">
+                    {text("first-name", s.first_name, first, "given-name")}
+                    {text("last-name", s.last_name, last, "family-name")}
+                </div>
+                <div class="field">
+                    <label for="account-email">{s.email}</label>
+                    <input id="account-email" type="email" readonly=true value=viewer.email.clone() />
+                </div>
+                <div class="form-row">
+                    <div class="field">
+                        <label for="language">{s.language}</label>
+                        <select
+                            id="language"
+                            on:change=move |ev| language.set(Language::parse(&event_target_value(&ev)))
+                        >
+                            <option value="en" selected=move || language.get() == Language::En>"English"</option>
+                            <option value="fr" lang="fr" selected=move || language.get() == Language::Fr>"Français"</option>
+                        </select>
+                    </div>
+                    <div class="field">
+                        <label for="theme">{s.theme}</label>
+                        <select id="theme" on:change=move |ev| theme.set(Theme::parse(&event_target_value(&ev)))>
+                            <option value="light" selected=move || theme.get() == Theme::Light>{s.theme_light}</option>
+                            <option value="dark" selected=move || theme.get() == Theme::Dark>{s.theme_dark}</option>
+                            <option value="system" selected=move || theme.get() == Theme::System>{s.theme_system}</option>
+                        </select>
+                    </div>
+                </div>
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                        {move || if busy.get() { s.saving } else { s.save }}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordCard(s: &'static Strings) -> impl IntoView {
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let done = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        err.set(None);
+        done.set(false);
+        let call = change_password(
+            current.get_untracked(),
+            new.get_untracked(),
+            confirm.get_untracked(),
+        );
+        spawn_local(async move {
+            match call.await {
+                Ok(()) => {
+                    done.set(true);
+                    current.set(String::new());
+                    new.set(String::new());
+                    confirm.set(String::new());
+                }
+                Err(e) => err.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    let field = move |id: &'static str,
+                      name: &'static str,
+                      label: &'static str,
+                      value: RwSignal<String>,
+                      auto: &'static str| {
+        view! {
+            <div class="field">
+                <label for=id>{label}</label>
+                <input
+                    id=id
+                    type="password"
+                    autocomplete=auto
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                    aria-describedby=format!("{name}-error")
+                />
+                {field_error(err, name)}
+            </div>
+        }
+    };
+    view! {
+        <section class="card" aria-labelledby="password-heading">
+            <h2 id="password-heading">{s.change_password}</h2>
+            <form class="form" on:submit=submit novalidate=true>
+                {form_error(err, &["current", "new", "confirm"])}
+                {field("current-password", "current", s.current_password, current, "current-password")}
+                {field("new-password", "new", s.new_password, new, "new-password")}
+                <p class="small muted">{s.password_hint}</p>
+                {field("confirm-password", "confirm", s.confirm_new_password, confirm, "new-password")}
+                {move || done.get().then(|| view! { <p role="status">{s.password_changed}</p> })}
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || busy.get()>
+                        {s.change_password}
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn SessionsList(
+    s: &'static Strings,
+    lang: Language,
+    sessions: Vec<SessionInfo>,
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let toaster = use_toaster();
+    let revoke = move |session: Option<i64>| {
+        spawn_local(async move {
+            match revoke_my_sessions(session).await {
+                Ok(n) => {
+                    toaster.success(fill(s.t_sessions_revoked, &[("n", &n.to_string())]));
+                    on_change.run(());
+                }
+                Err(e) => toaster.error(e.to_string()),
+            }
+        });
+    };
+    let others = sessions.iter().any(|x| !x.current);
+    let as_of = sessions.iter().map(|x| x.last_seen_at).max().unwrap_or(0);
+    let time = move |ms: i64| view! { <time title=format_utc(ms)>{relative(ms, as_of.max(ms), lang)}</time> };
+    let rows = sessions
+        .into_iter()
+        .map(|x| {
+            let sid = x.id;
+            let what = format!("{} · {} · {}", x.browser, x.os, x.ip);
+            view! {
+                <tr>
+                    <td>
+                        {x.device.clone()}
+                        {x.current.then(|| view! { " "<span class="badge badge-active">{s.this_device}</span> })}
+                    </td>
+                    <td>{format!("{} · {}", x.browser, x.os)}</td>
+                    <td class="mono">{x.ip.clone()}</td>
+                    <td>{time(x.last_seen_at)}</td>
+                    <td>{time(x.created_at)}</td>
+                    <td>
+                        {(!x.current).then(|| view! {
+                            <button
+                                type="button"
+                                class="button"
+                                aria-label=fill(s.revoke_this, &[("what", &what)])
+                                on:click=move |_| revoke(Some(sid))
+                            >
+                                {s.revoke}
+                            </button>
+                        })}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="label-row">
+            <h2 id="sessions-heading">{s.my_sessions}</h2>
+            {others.then(|| view! {
+                <button type="button" class="button" on:click=move |_| revoke(None)>{s.sign_out_others}</button>
+            })}
+        </div>
+        <div class="table-scroll">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{s.device}</th>
+                        <th scope="col">{s.browser}</th>
+                        <th scope="col">{s.ip_address}</th>
+                        <th scope="col">{s.last_activity}</th>
+                        <th scope="col">{s.started}</th>
+                        <th scope="col"><span class="visually-hidden">{s.revoke}</span></th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn SignIns(
+    s: &'static Strings,
+    lang: Language,
+    page: Page<SignInEvent>,
+    current: RwSignal<u32>,
+) -> impl IntoView {
+    if page.items.is_empty() && page.page <= 1 {
+        return view! { <p class="muted">{s.no_sign_ins}</p> }.into_any();
+    }
+    let as_of = page.as_of;
+    let pages = page.pages();
+    let n = page.page;
+    let rows = page
+        .items
+        .iter()
+        .map(|e| {
+            view! {
+                <tr>
+                    <td><time title=format_utc(e.at)>{relative(e.at, as_of, lang)}</time></td>
+                    <td>
+                        {if e.ok {
+                            view! { <span class="badge badge-active">{s.sign_in_ok}</span> }.into_any()
+                        } else {
+                            view! { <span class="badge badge-inactive">{s.sign_in_failed}</span> }.into_any()
+                        }}
+                    </td>
+                    <td class="mono">{e.ip.clone()}</td>
+                    <td>{e.device.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{s.when}</th>
+                        <th scope="col">{s.result}</th>
+                        <th scope="col">{s.ip_address}</th>
+                        <th scope="col">{s.device}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        <nav class="pager" aria-label=s.recent_sign_ins>
+            <button type="button" class="button" disabled=n <= 1 on:click=move |_| current.set(n - 1)>{s.previous}</button>
+            <span>{format!("{n} / {pages}")}</span>
+            <button type="button" class="button" disabled=n >= pages on:click=move |_| current.set(n + 1)>{s.next}</button>
+        </nav>
+    }
+    .into_any()
+}
