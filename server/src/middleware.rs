@@ -67,6 +67,12 @@ pub async fn request_context(
             .get(header::COOKIE)
             .and_then(|v| v.to_str().ok())
             .and_then(|c| devices::token_from_cookies(c, https || state.auth.secure_cookies)),
+        challenge_token: headers
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|c| {
+                app::server::two_factor::token_from_cookies(c, https || state.auth.secure_cookies)
+            }),
     };
 
     if is_state_changing(req.method()) {

@@ -436,6 +436,49 @@ fn registry() -> Vec<Case> {
             serde_json::json!({"session": NOBODY}),
             [Unauthenticated, NotFound, NotFound, NotFound, NotFound, NotFound],
         ),
+        // Two-factor: the second sign-in step needs a challenge (none here), the rest acts on
+        // the caller's own account; an admin's reset needs users:update on a member.
+        Case {
+            method: "POST",
+            route: "/api/verify_sign_in_code",
+            call: "/api/verify_sign_in_code",
+            form: &[("code", "123456")],
+            json: None,
+            want: [Invalid; 6],
+        },
+        Case {
+            method: "GET",
+            route: "/api/two_factor_status",
+            call: "/api/two_factor_status",
+            form: &[],
+            json: None,
+            want: [Unauthenticated, Ok, Ok, Ok, Ok, Ok],
+        },
+        act(
+            "/api/complete_two_factor",
+            serde_json::json!({"code": "123456"}),
+            [Unauthenticated, Refused, Refused, Refused, Refused, Refused],
+        ),
+        act(
+            "/api/disable_two_factor",
+            serde_json::json!({"proof": "123456"}),
+            [Unauthenticated, Refused, Refused, Refused, Refused, Refused],
+        ),
+        act(
+            "/api/regenerate_recovery_codes",
+            serde_json::json!({"proof": "123456"}),
+            [Unauthenticated, Refused, Refused, Refused, Refused, Refused],
+        ),
+        act(
+            "/api/begin_two_factor",
+            serde_json::json!({}),
+            [Unauthenticated, Ok, Ok, Ok, Ok, Ok],
+        ),
+        act(
+            "/api/reset_two_factor",
+            serde_json::json!({"project": "default", "id": NOBODY}),
+            USERS_ACT,
+        ),
         act(
             "/api/revoke_user_sessions",
             serde_json::json!({"project": "default", "id": NOBODY, "session": null}),

@@ -49,3 +49,42 @@ pub async fn my_sign_ins(page: u32) -> Result<Page<SignInEvent>, AppError> {
     let p = c.auth.principal()?;
     crate::server::account::sign_ins(&c.state, p, page).await
 }
+
+#[server(input = GetUrl, endpoint = "two_factor_status")]
+pub async fn two_factor_status() -> Result<crate::model::TwoFactorStatus, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    crate::server::two_factor::status(&c.state.db, p.user_id).await
+}
+
+/// Starts setting up two-factor authentication: the QR code and the secret to type.
+#[server(input = Json, endpoint = "begin_two_factor")]
+pub async fn begin_two_factor() -> Result<crate::model::TotpSetup, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    crate::server::two_factor::begin_setup(&c.state, p).await
+}
+
+/// Finishes the setup with a code from the app; answers the recovery codes (shown once).
+#[server(input = Json, endpoint = "complete_two_factor")]
+pub async fn complete_two_factor(code: String) -> Result<Vec<String>, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    crate::server::two_factor::complete_setup(&c.state, p, &c.meta, &code).await
+}
+
+/// Turns two-factor authentication off; `proof` is a current code or the password.
+#[server(input = Json, endpoint = "disable_two_factor")]
+pub async fn disable_two_factor(proof: String) -> Result<(), AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    crate::server::two_factor::disable(&c.state, p, &c.meta, &proof).await
+}
+
+/// New recovery codes (the old ones stop working); `proof` is a current code or the password.
+#[server(input = Json, endpoint = "regenerate_recovery_codes")]
+pub async fn regenerate_recovery_codes(proof: String) -> Result<Vec<String>, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    crate::server::two_factor::regenerate(&c.state, p, &c.meta, &proof).await
+}

@@ -131,6 +131,15 @@ pub async fn bulk_users(
     crate::server::admin::bulk(&c.state, p, &p.actor(&c.meta), project_id, &ids, &action).await
 }
 
+/// Turns off a member's two-factor authentication (a lost phone); answers their email.
+#[server(input = Json, endpoint = "reset_two_factor")]
+pub async fn reset_two_factor(project: String, id: i64) -> Result<String, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    let project_id = p.require(Permission::UsersUpdate, &project)?;
+    crate::server::admin::reset_two_factor(&c.state.db, p, &p.actor(&c.meta), project_id, id).await
+}
+
 /// Mails a member a new link to verify their email address; answers the address.
 #[server(input = Json, endpoint = "send_verification")]
 pub async fn send_verification(project: String, id: i64) -> Result<String, AppError> {

@@ -92,15 +92,27 @@ pub async fn accept_invitation_sign_in(
 ) -> Result<String, AppError> {
     let c = super::ctx::ctx()?;
     let result = async {
+        let signed_in_as = c.auth.0.as_ref().map(|p| p.user_id);
         let signed_in = crate::server::invitations::accept_existing(
             &c.state,
             &c.meta,
             &token,
             &password,
             agree.is_some(),
+            signed_in_as,
         )
         .await?;
-        landing(&c, &signed_in).await
+        match signed_in {
+            Some(s) => landing(&c, &s).await,
+            // Accepted as the session already open: it stays.
+            None => {
+                let to = crate::server::store::viewer(&c.state.db, signed_in_as.unwrap_or(0))
+                    .await?
+                    .landing();
+                super::ctx::redirect_form_post(&to);
+                Ok(to)
+            }
+        }
     }
     .await;
     back_on_error(&result, &token);

@@ -22,7 +22,27 @@ pub async fn sign_in(
     use crate::server::auth;
     let c = super::ctx::ctx()?;
     let signed_in = match auth::sign_in(&c.state, &c.meta, &email, &password).await {
-        Ok(s) => s,
+        Ok(auth::SignInResult::Session(s)) => s,
+        Ok(auth::SignInResult::SecondFactor { challenge }) => {
+            // The second step: its page asks for the code; nothing else is open yet.
+            super::ctx::set_header(
+                http::header::SET_COOKIE,
+                &crate::server::two_factor::challenge_cookie(
+                    &c.state.auth,
+                    &c.meta,
+                    Some(&challenge),
+                ),
+            );
+            let to = match auth::safe_next(next.as_deref()) {
+                Some(n) => format!(
+                    "/login?step=code&next={}",
+                    crate::model::encode_query_value(&n)
+                ),
+                None => "/login?step=code".to_string(),
+            };
+            super::ctx::redirect_form_post(&to);
+            return Ok(to);
+        }
         Err(e) => {
             // Without JavaScript, the form comes back with the error's status code.
             super::ctx::redirect_form_post(&format!("/login?error={}", e.status()));
@@ -58,6 +78,33 @@ pub(super) fn signed_in_to(
         );
     }
     super::ctx::redirect_form_post(to);
+}
+
+/// The second step of a sign-in with two-factor authentication: a code from the app or a
+/// recovery code; answers where to go.
+#[server(endpoint = "verify_sign_in_code")]
+pub async fn verify_sign_in_code(code: String, next: Option<String>) -> Result<String, AppError> {
+    use crate::server::{auth, two_factor};
+    let c = super::ctx::ctx()?;
+    let signed_in = match two_factor::verify_challenge(&c.state, &c.meta, &code).await {
+        Ok(s) => s,
+        Err(e) => {
+            super::ctx::redirect_form_post(&format!("/login?step=code&error={}", e.status()));
+            return Err(e);
+        }
+    };
+    super::ctx::set_header(
+        http::header::SET_COOKIE,
+        &two_factor::challenge_cookie(&c.state.auth, &c.meta, None),
+    );
+    let to = match auth::safe_next(next.as_deref()) {
+        Some(n) => n,
+        None => crate::server::store::viewer(&c.state.db, signed_in.user_id)
+            .await?
+            .landing(),
+    };
+    signed_in_to(&c, &signed_in, &to);
+    Ok(to)
 }
 
 /// Ends the current session and clears the cookie.

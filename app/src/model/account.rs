@@ -20,3 +20,22 @@ pub struct SignInEvent {
     /// "Firefox on Linux (desktop)", when the browser said.
     pub device: String,
 }
+
+/// What the "Enable two-factor authentication" dialog shows while setting up.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TotpSetup {
+    /// A PNG of the `otpauth://` URI, base64 (for an `<img src="data:…">`).
+    pub qr_png_base64: String,
+    /// The secret in base32, in groups of four, for typing into an app by hand.
+    pub secret: String,
+}
+
+/// Whether two-factor authentication is on, and how many recovery codes are left.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct TwoFactorStatus {
+    pub enabled: bool,
+    pub recovery_codes_left: i64,
+}
+
+/// How many recovery codes a setup (or a regeneration) gives.
+pub const RECOVERY_CODES: usize = 10;

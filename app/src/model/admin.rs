@@ -60,6 +60,9 @@ pub struct UserDetail {
     /// The pending invitation, when the person is invited to this project.
     #[serde(default)]
     pub invitation: Option<super::InvitationInfo>,
+    /// Two-factor authentication is on.
+    #[serde(default)]
+    pub two_factor: bool,
     /// When the account's email address was verified (None: never).
     #[serde(default)]
     pub email_verified_at: Option<i64>,

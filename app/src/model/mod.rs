@@ -9,7 +9,7 @@ mod signup;
 pub mod time;
 mod user;
 
-pub use account::{ProfileForm, SignInEvent};
+pub use account::{ProfileForm, SignInEvent, TotpSetup, TwoFactorStatus, RECOVERY_CODES};
 pub use admin::{
     check_name, parse_metadata, ActivityItem, BulkAction, BulkSummary, CheckedEdit, Guard,
     MembershipInfo, UserDetail, UserEdit, MAX_BULK, MAX_REASON,

@@ -118,6 +118,8 @@ pub struct RequestMeta {
     pub session_token: Option<String>,
     /// The raw device token from the device cookie, if any (see [`super::devices`]).
     pub device_token: Option<String>,
+    /// The raw token of a sign-in waiting for its second factor (see [`super::two_factor`]).
+    pub challenge_token: Option<String>,
 }
 
 /// The authenticated caller of one request.
@@ -269,6 +271,15 @@ pub fn parse_user_agent(ua: &str) -> (String, String, String) {
     }
 }
 
+/// What a right password leads to: a session, or (two-factor on) the second step.
+pub enum SignInResult {
+    Session(SignedIn),
+    /// The token of the challenge the second step answers (for its cookie).
+    SecondFactor {
+        challenge: String,
+    },
+}
+
 /// The outcome of a successful sign-in.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
@@ -288,7 +299,7 @@ pub async fn sign_in(
     meta: &RequestMeta,
     email: &str,
     password: &str,
-) -> Result<SignedIn, AppError> {
+) -> Result<SignInResult, AppError> {
     // Input no account can have is refused before any work or write: an email longer than
     // RFC 5321 allows, a password longer than any policy takes. The answer depends on the input
     // alone, so it says nothing about which accounts exist.
@@ -460,6 +471,17 @@ pub async fn sign_in(
         });
     }
 
+    if super::two_factor::required(&state.db, user_id).await? {
+        // The password was right, so this attempt was no failure; the code is counted next, on
+        // the account, so a guesser who has the password still gets only so many codes.
+        let mut tx = state.db.begin().await?;
+        for (key, _) in &keys {
+            release_attempt(&mut tx, key).await?;
+        }
+        let challenge = super::two_factor::challenge(&mut tx, user_id, known_device, now).await?;
+        tx.commit().await?;
+        return Ok(SignInResult::SecondFactor { challenge });
+    }
     let (browser, os, device) = parse_user_agent(&meta.user_agent);
     let mut tx = state.db.begin().await?;
     // A concurrent guess may have reached the limit while this password was verified: the lock
@@ -504,11 +526,11 @@ pub async fn sign_in(
     )
     .await?;
     tx.commit().await?;
-    Ok(SignedIn {
+    Ok(SignInResult::Session(SignedIn {
         token,
         user_id,
         device_token,
-    })
+    }))
 }
 
 /// A session just opened: its cookie token and id.

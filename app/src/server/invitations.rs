@@ -577,14 +577,16 @@ pub async fn accept_new(
 }
 
 /// Accepts an invitation of an address that has an account, by signing in with its password
-/// (throttled and audited like any sign-in). Answers the sign-in.
+/// (throttled and audited like any sign-in), or as the account's current session
+/// (`signed_in_as`). Answers the new sign-in, if there was one.
 pub async fn accept_existing(
     state: &AppState,
     meta: &RequestMeta,
     token: &str,
     password: &str,
     agree: bool,
-) -> Result<SignedIn, AppError> {
+    signed_in_as: Option<i64>,
+) -> Result<Option<SignedIn>, AppError> {
     let l = live(state, token).await?.ok_or_else(no_longer_valid)?;
     if !l.has_account {
         return Err(AppError::Validation {
@@ -598,7 +600,20 @@ pub async fn accept_existing(
         privacy_url: l.preview.privacy_url.clone(),
     };
     super::signup::require_consent(&legal, agree)?;
-    let signed_in = super::auth::sign_in(state, meta, &l.email, password).await?;
+    let signed_in = if signed_in_as == Some(l.user_id) {
+        None
+    } else {
+        Some(match super::auth::sign_in(state, meta, &l.email, password).await? {
+        super::auth::SignInResult::Session(s) => s,
+        // The second step cannot carry the invitation along: sign in fully, then the link.
+        super::auth::SignInResult::SecondFactor { .. } => {
+            return Err(AppError::Validation {
+                field: None,
+                message: "This account uses two-factor authentication. Sign in first, then open this invitation link again.".into(),
+            })
+        }
+    })
+    };
     let mut tx = state.db.begin().await?;
     claim(&mut tx, state, l.id).await?;
     join(&mut tx, &l, &actor_of(meta, l.user_id, &l.email), agree).await?;

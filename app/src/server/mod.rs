@@ -15,6 +15,7 @@ pub mod signup;
 pub mod state;
 pub mod store;
 pub mod throttle;
+pub mod two_factor;
 pub mod users;
 pub mod util;
 

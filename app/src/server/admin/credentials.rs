@@ -129,6 +129,38 @@ pub(super) async fn after_email_change(
 
 pub use crate::server::resets::RESET_TTL_MS;
 
+/// Turns off a member's two-factor authentication (a lost phone): they sign in with the
+/// password alone and can set it up again. Needs every permission they hold, like a reset link.
+pub async fn reset_two_factor(
+    db: &Db,
+    principal: &Principal,
+    actor: &Actor,
+    project_id: i64,
+    user_id: i64,
+) -> Result<String, AppError> {
+    let mut tx = db.begin().await?;
+    let t = target(&mut tx, project_id, user_id).await?;
+    if principal.user_id != user_id {
+        may_take_over(&mut tx, principal, &t).await?;
+    }
+    if crate::server::two_factor::remove(&mut tx, user_id).await? == 0 {
+        return Err(AppError::Conflict(format!(
+            "{} has no two-factor authentication to reset.",
+            t.email
+        )));
+    }
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("user.two_factor_reset")
+            .project(project_id)
+            .target(Some(t.id), &t.email),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(t.email)
+}
+
 /// Emails an active member a single-use link to choose a new password (one hour); any older
 /// link of theirs stops working. `origin` is the site the link points to.
 pub async fn send_password_reset(

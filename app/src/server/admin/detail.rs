@@ -12,7 +12,9 @@ pub async fn detail(
     let pool = db.pool();
     let profile = sqlx::query(
         "SELECT u.id, u.email, u.first_name, u.last_name, u.phone, u.metadata, u.status, u.created_at, \
-                u.last_sign_in_at, u.is_superadmin, u.email_verified_at, m.status AS here_status \
+                u.last_sign_in_at, u.is_superadmin, u.email_verified_at, m.status AS here_status, \
+                CAST(CASE WHEN EXISTS (SELECT 1 FROM totp_secrets t WHERE t.user_id = u.id AND t.enabled_at IS NOT NULL) \
+                     THEN 1 ELSE 0 END AS BIGINT) AS two_factor \
            FROM users u JOIN memberships m ON m.user_id = u.id AND m.project_id = $2 \
           WHERE u.id = $1",
     )
@@ -129,6 +131,7 @@ pub async fn detail(
         guard,
         invitation: None,
         email_verified_at: p.try_get("email_verified_at")?,
+        two_factor: p.try_get::<i64, _>("two_factor")? != 0,
         consents: Vec::new(),
         as_of: now,
     };
@@ -145,6 +148,7 @@ pub async fn detail(
         detail.permissions.clear();
         detail.guard = None;
         detail.email_verified_at = None;
+        detail.two_factor = false;
     }
     Ok(detail)
 }
