@@ -36,6 +36,7 @@ pub fn AccountPage() -> impl IntoView {
             <ProfileCard s=s viewer=viewer.clone() />
             <PasswordCard s=s />
         </div>
+        <super::two_factor::TwoFactorCard s=s />
         <section class="card" aria-labelledby="sessions-heading">
             <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
                 {move || Suspend::new(async move {

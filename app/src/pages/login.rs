@@ -1,4 +1,4 @@
-use crate::api::{RequestPasswordReset, ResetPassword, SignIn};
+use crate::api::{RequestPasswordReset, ResetPassword, SignIn, VerifySignInCode};
 use crate::i18n::EN;
 use leptos::prelude::*;
 use leptos_meta::{Html, Title};
@@ -6,6 +6,62 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let query = use_query_map();
+    let second_step = move || query.read().get("step").as_deref() == Some("code");
+    view! {
+        <Show when=second_step fallback=|| view! { <PasswordStep /> }>
+            <CodeStep />
+        </Show>
+    }
+}
+
+/// The second step of a sign-in with two-factor authentication.
+#[component]
+fn CodeStep() -> impl IntoView {
+    let query = use_query_map();
+    let next = move || query.read().get("next").unwrap_or_default();
+    let action = ServerAction::<VerifySignInCode>::new();
+    Effect::new(move |_| {
+        if let Some(Ok(to)) = action.value().get() {
+            let _ = window().location().set_href(&to);
+        }
+    });
+    let error = move || match action.value().get() {
+        Some(Err(e)) => Some(e.to_string()),
+        Some(Ok(_)) => None,
+        None => query.read().get("error").map(|code| match code.as_str() {
+            "429" => {
+                "Too many failed attempts. This account is temporarily locked; try again later."
+                    .to_string()
+            }
+            _ => "That code is not right, or this sign-in has expired.".to_string(),
+        }),
+    };
+    let pending = action.pending();
+    view! {
+        <Title text="Two-factor authentication · Roster" />
+        <div class="auth-page">
+            <div class="auth-card">
+                <AuthBrand />
+                <h1>"Two-factor authentication"</h1>
+                <p class="muted">"Enter the 6-digit code from your authenticator app, or one of your recovery codes."</p>
+                <ActionForm action=action attr:class="form" attr:novalidate=true>
+                    <input type="hidden" name="next" value=next />
+                    <div class="field">
+                        <label for="code">"Authentication code"</label>
+                        <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required=true />
+                    </div>
+                    {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                    <button type="submit" class="button primary block" disabled=move || pending.get()>"Verify"</button>
+                </ActionForm>
+                <a class="button block" href="/login">"Back to sign in"</a>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+fn PasswordStep() -> impl IntoView {
     let s = &EN;
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();

@@ -11,6 +11,7 @@ mod invitations;
 mod login;
 mod sections;
 mod signup;
+mod two_factor;
 mod user_actions;
 mod user_detail;
 mod users;

@@ -161,6 +161,15 @@ impl Actions {
         );
     }
 
+    /// Turns off the member's two-factor authentication (a lost phone).
+    pub fn reset_two_factor(&self, id: i64) {
+        let s = self.s;
+        self.act(
+            crate::api::reset_two_factor(self.slug.get_untracked(), id),
+            move |email| fill(s.t_two_factor_reset, &[("email", &email)]),
+        );
+    }
+
     /// Mails the member a new link to verify their email address.
     pub fn send_verification(&self, id: i64) {
         let s = self.s;

@@ -201,6 +201,17 @@ fn Detail(
             .into_any(),
         );
     }
+    if can.update && user.two_factor {
+        let a = actions.clone();
+        buttons.push(
+            view! {
+                <button type="button" class="button" on:click=move |_| a.reset_two_factor(id)>
+                    {s.reset_two_factor}
+                </button>
+            }
+            .into_any(),
+        );
+    }
     if can.update && user.email_verified_at.is_none() && user.invitation.is_none() {
         let a = actions.clone();
         buttons.push(
@@ -406,6 +417,8 @@ fn Detail(
                             None => view! { <span class="muted">{s.not_verified}</span> }.into_any(),
                         }}
                     </dd>
+                    <dt>{s.two_factor}</dt>
+                    <dd>{if user.two_factor { s.state_on } else { s.state_off }}</dd>
                     <dt>{s.status}</dt>
                     <dd>{status_badge(s, user.status)}</dd>
                     <dt>{s.role}</dt>
