@@ -18,6 +18,7 @@ fn strings() -> &'static Strings {
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
+    let t = super::account_text::current();
     let s = strings();
     let viewer = expect_context::<Viewer>();
     let sessions = Resource::new(|| (), |_| my_sessions());
@@ -29,12 +30,12 @@ pub fn AccountPage() -> impl IntoView {
         <div class="page-header">
             <div>
                 <h1>{s.account}</h1>
-                <p class="muted">{s.account_lead}</p>
+                <p class="muted">{t.account_lead}</p>
             </div>
         </div>
         <div class="detail-grid">
             <ProfileCard s=s viewer=viewer.clone() />
-            <PasswordCard s=s />
+            <PasswordCard />
         </div>
         <super::two_factor::TwoFactorCard s=s />
         <section class="card" aria-labelledby="sessions-heading">
@@ -51,7 +52,7 @@ pub fn AccountPage() -> impl IntoView {
             </Transition>
         </section>
         <section class="card" aria-labelledby="sign-ins-heading">
-            <h2 id="sign-ins-heading">{s.recent_sign_ins}</h2>
+            <h2 id="sign-ins-heading">{t.recent_sign_ins}</h2>
             <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
                 {move || Suspend::new(async move {
                     match sign_ins.await {
@@ -82,6 +83,7 @@ fn form_error(err: RwSignal<Option<AppError>>, fields: &'static [&'static str]) 
 
 #[component]
 fn ProfileCard(s: &'static Strings, viewer: Viewer) -> impl IntoView {
+    let t = super::account_text::current();
     let first = RwSignal::new(viewer.first_name.clone());
     let last = RwSignal::new(viewer.last_name.clone());
     let language = RwSignal::new(viewer.language);
@@ -148,7 +150,7 @@ fn ProfileCard(s: &'static Strings, viewer: Viewer) -> impl IntoView {
                 </div>
                 <div class="form-row">
                     <div class="field">
-                        <label for="language">{s.language}</label>
+                        <label for="language">{t.language}</label>
                         <select
                             id="language"
                             on:change=move |ev| language.set(Language::parse(&event_target_value(&ev)))
@@ -158,11 +160,11 @@ fn ProfileCard(s: &'static Strings, viewer: Viewer) -> impl IntoView {
                         </select>
                     </div>
                     <div class="field">
-                        <label for="theme">{s.theme}</label>
+                        <label for="theme">{t.theme}</label>
                         <select id="theme" on:change=move |ev| theme.set(Theme::parse(&event_target_value(&ev)))>
-                            <option value="light" selected=move || theme.get() == Theme::Light>{s.theme_light}</option>
-                            <option value="dark" selected=move || theme.get() == Theme::Dark>{s.theme_dark}</option>
-                            <option value="system" selected=move || theme.get() == Theme::System>{s.theme_system}</option>
+                            <option value="light" selected=move || theme.get() == Theme::Light>{t.theme_light}</option>
+                            <option value="dark" selected=move || theme.get() == Theme::Dark>{t.theme_dark}</option>
+                            <option value="system" selected=move || theme.get() == Theme::System>{t.theme_system}</option>
                         </select>
                     </div>
                 </div>
@@ -177,7 +179,8 @@ fn ProfileCard(s: &'static Strings, viewer: Viewer) -> impl IntoView {
 }
 
 #[component]
-fn PasswordCard(s: &'static Strings) -> impl IntoView {
+fn PasswordCard() -> impl IntoView {
+    let t = super::account_text::current();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
@@ -232,17 +235,17 @@ fn PasswordCard(s: &'static Strings) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="password-heading">
-            <h2 id="password-heading">{s.change_password}</h2>
+            <h2 id="password-heading">{t.change_password}</h2>
             <form class="form" on:submit=submit novalidate=true>
                 {form_error(err, &["current", "new", "confirm"])}
-                {field("current-password", "current", s.current_password, current, "current-password")}
-                {field("new-password", "new", s.new_password, new, "new-password")}
-                <p class="small muted">{s.password_hint}</p>
-                {field("confirm-password", "confirm", s.confirm_new_password, confirm, "new-password")}
-                {move || done.get().then(|| view! { <p role="status">{s.password_changed}</p> })}
+                {field("current-password", "current", t.current_password, current, "current-password")}
+                {field("new-password", "new", t.new_password, new, "new-password")}
+                <p class="small muted">{t.password_hint}</p>
+                {field("confirm-password", "confirm", t.confirm_new_password, confirm, "new-password")}
+                {move || done.get().then(|| view! { <p role="status">{t.password_changed}</p> })}
                 <div class="form-actions">
                     <button type="submit" class="button primary" disabled=move || busy.get()>
-                        {s.change_password}
+                        {t.change_password}
                     </button>
                 </div>
             </form>
@@ -257,6 +260,7 @@ fn SessionsList(
     sessions: Vec<SessionInfo>,
     on_change: Callback<()>,
 ) -> impl IntoView {
+    let t = super::account_text::current();
     let toaster = use_toaster();
     let revoke = move |session: Option<i64>| {
         spawn_local(async move {
@@ -281,7 +285,7 @@ fn SessionsList(
                 <tr>
                     <td>
                         {x.device.clone()}
-                        {x.current.then(|| view! { " "<span class="badge badge-active">{s.this_device}</span> })}
+                        {x.current.then(|| view! { " "<span class="badge badge-active">{t.this_device}</span> })}
                     </td>
                     <td>{format!("{} · {}", x.browser, x.os)}</td>
                     <td class="mono">{x.ip.clone()}</td>
@@ -292,7 +296,7 @@ fn SessionsList(
                             <button
                                 type="button"
                                 class="button"
-                                aria-label=fill(s.revoke_this, &[("what", &what)])
+                                aria-label=fill(t.revoke_this, &[("what", &what)])
                                 on:click=move |_| revoke(Some(sid))
                             >
                                 {s.revoke}
@@ -305,9 +309,9 @@ fn SessionsList(
         .collect_view();
     view! {
         <div class="label-row">
-            <h2 id="sessions-heading">{s.my_sessions}</h2>
+            <h2 id="sessions-heading">{t.my_sessions}</h2>
             {others.then(|| view! {
-                <button type="button" class="button" on:click=move |_| revoke(None)>{s.sign_out_others}</button>
+                <button type="button" class="button" on:click=move |_| revoke(None)>{t.sign_out_others}</button>
             })}
         </div>
         <div class="table-scroll">
@@ -335,8 +339,9 @@ fn SignIns(
     page: Page<SignInEvent>,
     current: RwSignal<u32>,
 ) -> impl IntoView {
+    let t = super::account_text::current();
     if page.items.is_empty() && page.page <= 1 {
-        return view! { <p class="muted">{s.no_sign_ins}</p> }.into_any();
+        return view! { <p class="muted">{t.no_sign_ins}</p> }.into_any();
     }
     let as_of = page.as_of;
     let pages = page.pages();
@@ -350,9 +355,9 @@ fn SignIns(
                     <td><time title=format_utc(e.at)>{relative(e.at, as_of, lang)}</time></td>
                     <td>
                         {if e.ok {
-                            view! { <span class="badge badge-active">{s.sign_in_ok}</span> }.into_any()
+                            view! { <span class="badge badge-active">{t.sign_in_ok}</span> }.into_any()
                         } else {
-                            view! { <span class="badge badge-inactive">{s.sign_in_failed}</span> }.into_any()
+                            view! { <span class="badge badge-inactive">{t.sign_in_failed}</span> }.into_any()
                         }}
                     </td>
                     <td class="mono">{e.ip.clone()}</td>
@@ -367,7 +372,7 @@ fn SignIns(
                 <thead>
                     <tr>
                         <th scope="col">{s.when}</th>
-                        <th scope="col">{s.result}</th>
+                        <th scope="col">{t.result}</th>
                         <th scope="col">{s.ip_address}</th>
                         <th scope="col">{s.device}</th>
                     </tr>
@@ -375,7 +380,7 @@ fn SignIns(
                 <tbody>{rows}</tbody>
             </table>
         </div>
-        <nav class="pager" aria-label=s.recent_sign_ins>
+        <nav class="pager" aria-label=t.recent_sign_ins>
             <button type="button" class="button" disabled=n <= 1 on:click=move |_| current.set(n - 1)>{s.previous}</button>
             <span>{format!("{n} / {pages}")}</span>
             <button type="button" class="button" disabled=n >= pages on:click=move |_| current.set(n + 1)>{s.next}</button>

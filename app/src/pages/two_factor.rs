@@ -19,6 +19,7 @@ enum Open {
 
 #[component]
 pub fn TwoFactorCard(s: &'static Strings) -> impl IntoView {
+    let t = super::account_text::current();
     let status = Resource::new(|| (), |_| two_factor_status());
     let open = RwSignal::new(None::<Open>);
     let close = Callback::new(move |_| {
@@ -27,9 +28,9 @@ pub fn TwoFactorCard(s: &'static Strings) -> impl IntoView {
     });
     let title = Signal::derive(move || {
         match open.get() {
-            Some(Open::Setup) => s.enable_two_factor,
-            Some(Open::Regenerate) => s.regenerate_codes,
-            Some(Open::Disable) => s.disable_two_factor,
+            Some(Open::Setup) => t.enable_two_factor,
+            Some(Open::Regenerate) => t.regenerate_codes,
+            Some(Open::Disable) => t.disable_two_factor,
             None => "",
         }
         .to_string()
@@ -41,22 +42,22 @@ pub fn TwoFactorCard(s: &'static Strings) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(st) if st.enabled => view! {
-                            <p>{fill(s.two_factor_on, &[("n", &st.recovery_codes_left.to_string())])}</p>
+                            <p>{fill(t.two_factor_on, &[("n", &st.recovery_codes_left.to_string())])}</p>
                             <div class="form-actions">
                                 <button type="button" class="button" on:click=move |_| open.set(Some(Open::Regenerate))>
-                                    {s.regenerate_codes}
+                                    {t.regenerate_codes}
                                 </button>
                                 <button type="button" class="button danger" on:click=move |_| open.set(Some(Open::Disable))>
-                                    {s.disable_two_factor}
+                                    {t.disable_two_factor}
                                 </button>
                             </div>
                         }
                         .into_any(),
                         Ok(_) => view! {
-                            <p class="muted">{s.two_factor_off}</p>
+                            <p class="muted">{t.two_factor_off}</p>
                             <div class="form-actions">
                                 <button type="button" class="button primary" on:click=move |_| open.set(Some(Open::Setup))>
-                                    {s.enable_two_factor}
+                                    {t.enable_two_factor}
                                 </button>
                             </div>
                         }
@@ -96,7 +97,7 @@ fn Setup(s: &'static Strings, close: Callback<()>) -> impl IntoView {
                 match setup.await {
                     Ok(setup) => view! {
                         <div hidden=move || codes.with(Option::is_some)>
-                            <ScanAndConfirm s=s setup=setup codes=codes />
+                            <ScanAndConfirm setup=setup codes=codes />
                         </div>
                         {move || codes.get().map(|c| view! { <RecoveryCodes s=s codes=c close=close enabled=true /> })}
                     }
@@ -109,11 +110,8 @@ fn Setup(s: &'static Strings, close: Callback<()>) -> impl IntoView {
 }
 
 #[component]
-fn ScanAndConfirm(
-    s: &'static Strings,
-    setup: TotpSetup,
-    codes: RwSignal<Option<Vec<String>>>,
-) -> impl IntoView {
+fn ScanAndConfirm(setup: TotpSetup, codes: RwSignal<Option<Vec<String>>>) -> impl IntoView {
+    let t = super::account_text::current();
     let code = RwSignal::new(String::new());
     let err = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
@@ -135,14 +133,14 @@ fn ScanAndConfirm(
     };
     view! {
         <form class="form" on:submit=submit novalidate=true>
-            <p>{s.scan_lead}</p>
-            <img class="qr" src=format!("data:image/png;base64,{}", setup.qr_png_base64) alt=s.qr_code width="200" height="200" />
+            <p>{t.scan_lead}</p>
+            <img class="qr" src=format!("data:image/png;base64,{}", setup.qr_png_base64) alt=t.qr_code width="200" height="200" />
             <div class="field">
-                <span class="label" id="secret-key-label">{s.secret_key}</span>
+                <span class="label" id="secret-key-label">{t.secret_key}</span>
                 <code class="mono secret" aria-labelledby="secret-key-label">{setup.secret.clone()}</code>
             </div>
             <div class="field">
-                <label for="verification-code">{s.verification_code}</label>
+                <label for="verification-code">{t.verification_code}</label>
                 <input
                     id="verification-code"
                     type="text"
@@ -156,7 +154,7 @@ fn ScanAndConfirm(
                 {field_error(err, "code")}
             </div>
             <div class="modal-actions">
-                <button type="submit" class="button primary" disabled=move || busy.get()>{s.complete_setup}</button>
+                <button type="submit" class="button primary" disabled=move || busy.get()>{t.complete_setup}</button>
             </div>
         </form>
     }
@@ -170,6 +168,7 @@ fn RecoveryCodes(
     close: Callback<()>,
     enabled: bool,
 ) -> impl IntoView {
+    let t = super::account_text::current();
     let text = codes.join("\n");
     let href = format!(
         "data:text/plain;charset=utf-8,{}",
@@ -185,18 +184,18 @@ fn RecoveryCodes(
     };
     view! {
         <div class="form">
-            {enabled.then(|| view! { <p role="status"><strong>{s.two_factor_enabled}</strong></p> })}
-            <h3>{s.recovery_codes}</h3>
-            <p class="muted">{s.recovery_lead}</p>
-            <ul class="recovery-codes mono" aria-label=s.recovery_codes>
+            {enabled.then(|| view! { <p role="status"><strong>{t.two_factor_enabled}</strong></p> })}
+            <h3>{t.recovery_codes}</h3>
+            <p class="muted">{t.recovery_lead}</p>
+            <ul class="recovery-codes mono" aria-label=t.recovery_codes>
                 {codes.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}
             </ul>
             <div class="modal-actions">
                 <button type="button" class="button" on:click=copy>
                     {move || if copied.get() { s.copied } else { s.copy }}
                 </button>
-                <a class="button" href=href download="roster-recovery-codes.txt">{s.download}</a>
-                <button type="button" class="button primary" on:click=move |_| close.run(())>{s.done}</button>
+                <a class="button" href=href download="roster-recovery-codes.txt">{t.download}</a>
+                <button type="button" class="button primary" on:click=move |_| close.run(())>{t.done}</button>
             </div>
         </div>
     }
@@ -205,6 +204,7 @@ fn RecoveryCodes(
 /// New recovery codes, or turning two-factor off: both need a current code or the password.
 #[component]
 fn Proof(s: &'static Strings, close: Callback<()>, disable: bool) -> impl IntoView {
+    let t = super::account_text::current();
     let proof = RwSignal::new(String::new());
     let err = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
@@ -222,7 +222,7 @@ fn Proof(s: &'static Strings, close: Callback<()>, disable: bool) -> impl IntoVi
             if disable {
                 match disable_two_factor(p).await {
                     Ok(()) => {
-                        toaster.success(s.t_two_factor_off.to_string());
+                        toaster.success(t.t_two_factor_off.to_string());
                         close.run(());
                     }
                     Err(e) => err.set(Some(e)),
@@ -239,7 +239,7 @@ fn Proof(s: &'static Strings, close: Callback<()>, disable: bool) -> impl IntoVi
     view! {
         <form class="form" on:submit=submit novalidate=true hidden=move || codes.with(Option::is_some)>
             <div class="field">
-                <label for="two-factor-proof">{s.code_or_password}</label>
+                <label for="two-factor-proof">{t.code_or_password}</label>
                 <input
                     id="two-factor-proof"
                     type="password"
@@ -253,7 +253,7 @@ fn Proof(s: &'static Strings, close: Callback<()>, disable: bool) -> impl IntoVi
             <div class="modal-actions">
                 <button type="button" class="button" on:click=move |_| close.run(())>{s.cancel}</button>
                 <button type="submit" class=if disable { "button danger" } else { "button primary" } disabled=move || busy.get()>
-                    {if disable { s.disable_two_factor } else { s.regenerate_codes }}
+                    {if disable { t.disable_two_factor } else { t.regenerate_codes }}
                 </button>
             </div>
         </form>
