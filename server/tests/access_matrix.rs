@@ -416,6 +416,14 @@ fn registry() -> Vec<Case> {
             want: [Unauthenticated, Invalid, Invalid, Invalid, Invalid, Invalid],
         },
         Case {
+            method: "POST",
+            route: "/api/request_email_change",
+            call: "/api/request_email_change",
+            form: &[("new_email", "nobody@roster.test"), ("password", "not the password")],
+            json: None,
+            want: [Unauthenticated, Invalid, Invalid, Invalid, Invalid, Invalid],
+        },
+        Case {
             method: "GET",
             route: "/api/my_sessions",
             call: "/api/my_sessions",

@@ -230,3 +230,96 @@ app_test!(
         app
     }
 );
+
+/// The newest verification-link token mailed to `to`.
+async fn link_to(app: &TestApp, to: &str) -> Option<String> {
+    let body: Option<String> = sqlx::query_scalar(
+        "SELECT body FROM outbox WHERE to_email = $1 AND body LIKE '%/verify-email?token=%' ORDER BY id DESC LIMIT 1",
+    )
+    .bind(to)
+    .fetch_optional(app.db().pool())
+    .await
+    .unwrap();
+    body.map(|b| {
+        let at = b.find("/verify-email?token=").unwrap() + 20;
+        b[at..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+            .collect()
+    })
+}
+
+app_test!(
+    the_email_changes_only_when_the_new_address_confirms_it,
+    |app: TestApp| async move {
+        app.user("tom@acme.test", "default", "end_user").await;
+        app.user("taken@acme.test", "default", "end_user").await;
+        let c = app.signed_in("tom@acme.test").await;
+        let ask = |to: &str, pw: &str| {
+            let (to, pw) = (to.to_string(), pw.to_string());
+            let c = c.clone();
+            let app = &app;
+            async move {
+                app.call(
+                    &c,
+                    "request_email_change",
+                    &[("new_email", to.as_str()), ("password", pw.as_str())],
+                )
+                .await
+            }
+        };
+        let res = ask("not an email", PASSWORD).await;
+        assert_eq!(error_field(res).await.as_deref(), Some("new_email"));
+        let res = ask("tom2@acme.test", "wrong password!").await;
+        assert_eq!(error_field(res).await.as_deref(), Some("password"));
+        assert_eq!(link_to(&app, "tom2@acme.test").await, None);
+
+        // An address another account has: the same answer, and nothing sent.
+        let taken = ask("taken@acme.test", PASSWORD).await;
+        let free = ask("tom2@acme.test", PASSWORD).await;
+        assert_eq!(
+            (taken.status(), free.status()),
+            (reqwest::StatusCode::OK, reqwest::StatusCode::OK)
+        );
+        assert_eq!(link_to(&app, "taken@acme.test").await, None);
+        let token = link_to(&app, "tom2@acme.test")
+            .await
+            .expect("a link to the new address");
+        // Nothing changed yet.
+        assert_eq!(app.viewer(&c).await["email"], "tom@acme.test");
+
+        let res = app
+            .call(&app.client(), "verify_email", &[("token", token.as_str())])
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        assert_eq!(app.viewer(&c).await["email"], "tom2@acme.test");
+        assert_eq!(
+            app.sign_in(&app.client(), "tom2@acme.test", PASSWORD)
+                .await
+                .status(),
+            200
+        );
+        assert_eq!(
+            app.sign_in(&app.client(), "tom@acme.test", PASSWORD)
+                .await
+                .status(),
+            401
+        );
+        // The old address was told.
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM outbox WHERE to_email = 'tom@acme.test' AND body LIKE '%tom2@acme.test%'").await,
+            1
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'account.email_changed'")
+                .await,
+            1
+        );
+        // Single use.
+        let res = app
+            .call(&app.client(), "verify_email", &[("token", token.as_str())])
+            .await;
+        assert_eq!(res.status(), 422);
+        app
+    }
+);

@@ -75,3 +75,63 @@ backend_test!(
         app.stop().await;
     }
 );
+
+app_test!(
+    a_sign_in_from_a_new_kind_of_browser_is_mailed_over_smtp,
+    |app: TestApp| async move {
+        use app::server::mail::{deliver_due, Mailer};
+        let smtp = common::smtp::SmtpServer::start().await;
+        app.user("tom@acme.test", "default", "end_user").await;
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0";
+        let new_sign_ins = || {
+            app.count(
+                "SELECT COUNT(*) FROM outbox WHERE to_email = 'tom@acme.test' AND subject = 'New sign-in to your Roster account'",
+            )
+        };
+        // The first sign-in ever is no news; the same browser again neither.
+        app.signed_in("tom@acme.test").await;
+        app.signed_in("tom@acme.test").await;
+        assert_eq!(new_sign_ins().await, 0);
+        let res = app
+            .sign_in_with_header(
+                &app.client(),
+                ("user-agent", firefox),
+                "tom@acme.test",
+                PASSWORD,
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(new_sign_ins().await, 1);
+        let mailer = Mailer::new(&smtp.url(), "Roster <roster@roster.test>").unwrap();
+        deliver_due(app.db(), &mailer, 20).await.unwrap();
+        let m = smtp
+            .messages()
+            .join("\n")
+            .replace("=\r\n", "")
+            .replace("=\n", "");
+        assert!(
+            m.contains("Subject: New sign-in to your Roster account"),
+            "{m}"
+        );
+        assert!(m.contains("Firefox 120.0 on Linux (desktop)"), "{m}");
+        assert!(m.contains("127.0.0.1"), "{m}");
+        // Known now, and so after an update of the browser.
+        let updated = firefox.replace("120.0", "121.0");
+        app.sign_in_with_header(
+            &app.client(),
+            ("user-agent", &updated),
+            "tom@acme.test",
+            PASSWORD,
+        )
+        .await;
+        app.sign_in_with_header(
+            &app.client(),
+            ("user-agent", firefox),
+            "tom@acme.test",
+            PASSWORD,
+        )
+        .await;
+        assert_eq!(new_sign_ins().await, 1);
+        app
+    }
+);

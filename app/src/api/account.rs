@@ -88,3 +88,11 @@ pub async fn regenerate_recovery_codes(proof: String) -> Result<Vec<String>, App
     let p = c.auth.principal()?;
     crate::server::two_factor::regenerate(&c.state, p, &c.meta, &proof).await
 }
+
+/// Asks to move the account to a new address (confirmed by a link sent there).
+#[server(endpoint = "request_email_change")]
+pub async fn request_email_change(new_email: String, password: String) -> Result<(), AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    crate::server::account::request_email_change(&c.state, p, &c.meta, &new_email, &password).await
+}

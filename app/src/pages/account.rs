@@ -1,7 +1,10 @@
 //! `/account`: the signed-in person's profile (names, language, theme), password, sessions and
 //! recent sign-ins. Its data arrives with the page (server-rendered); saving the profile
 //! reloads the page, so the new language and theme are right from the first paint.
-use crate::api::{change_password, my_sessions, my_sign_ins, revoke_my_sessions, update_profile};
+use crate::api::{
+    change_password, my_sessions, my_sign_ins, request_email_change, revoke_my_sessions,
+    update_profile,
+};
 use crate::components::use_toaster;
 use crate::i18n::{fill, Strings, EN};
 use crate::model::time::{format_utc, relative};
@@ -37,7 +40,10 @@ pub fn AccountPage() -> impl IntoView {
             <ProfileCard s=s viewer=viewer.clone() />
             <PasswordCard />
         </div>
-        <super::two_factor::TwoFactorCard s=s />
+        <div class="detail-grid">
+            <EmailCard s=s email=viewer.email.clone() />
+            <super::two_factor::TwoFactorCard s=s />
+        </div>
         <section class="card" aria-labelledby="sessions-heading">
             <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
                 {move || Suspend::new(async move {
@@ -172,6 +178,75 @@ fn ProfileCard(s: &'static Strings, viewer: Viewer) -> impl IntoView {
                     <button type="submit" class="button primary" disabled=move || busy.get()>
                         {move || if busy.get() { s.saving } else { s.save }}
                     </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn EmailCard(s: &'static Strings, email: String) -> impl IntoView {
+    let t = super::account_text::current();
+    let new_email = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let sent = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        err.set(None);
+        sent.set(None);
+        let to = new_email.get_untracked().trim().to_lowercase();
+        let call = request_email_change(new_email.get_untracked(), password.get_untracked());
+        spawn_local(async move {
+            match call.await {
+                Ok(()) => {
+                    sent.set(Some(to));
+                    password.set(String::new());
+                }
+                Err(e) => err.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card" aria-labelledby="email-heading">
+            <h2 id="email-heading">{t.change_email}</h2>
+            <p class="muted">{format!("{}: {email}", s.email)}</p>
+            <form class="form" on:submit=submit novalidate=true>
+                {form_error(err, &["new_email", "password"])}
+                <div class="field">
+                    <label for="new-email">{t.new_email}</label>
+                    <input
+                        id="new-email"
+                        type="email"
+                        autocomplete="email"
+                        prop:value=move || new_email.get()
+                        on:input=move |ev| new_email.set(event_target_value(&ev))
+                        aria-describedby="new_email-error"
+                    />
+                    {field_error(err, "new_email")}
+                </div>
+                <div class="field">
+                    <label for="email-change-password">{t.current_password}</label>
+                    <input
+                        id="email-change-password"
+                        type="password"
+                        autocomplete="current-password"
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                        aria-describedby="password-error"
+                    />
+                    {field_error(err, "password")}
+                </div>
+                <p class="small muted">{t.email_change_lead}</p>
+                {move || sent.get().map(|to| view! { <p role="status">{fill(t.email_change_sent, &[("email", &to)])}</p> })}
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || busy.get()>{t.change_email}</button>
                 </div>
             </form>
         </section>

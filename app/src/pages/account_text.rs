@@ -4,6 +4,10 @@ use crate::model::{Language, Viewer};
 use leptos::prelude::*;
 
 pub struct AccountText {
+    pub change_email: &'static str,
+    pub new_email: &'static str,
+    pub email_change_lead: &'static str,
+    pub email_change_sent: &'static str,
     pub regenerate_codes: &'static str,
     pub disable_two_factor: &'static str,
     pub recovery_codes: &'static str,
@@ -45,6 +49,10 @@ pub struct AccountText {
 }
 
 pub const EN: AccountText = AccountText {
+    change_email: "Change email",
+    new_email: "New email",
+    email_change_lead: "Your address changes only when you follow the link we send to the new one (within 24 hours).",
+    email_change_sent: "If no other account uses {email}, a link is on its way there. Your address changes when you follow it.",
     regenerate_codes: "Regenerate recovery codes",
     disable_two_factor: "Turn off two-factor authentication",
     recovery_codes: "Recovery codes",
@@ -86,6 +94,10 @@ pub const EN: AccountText = AccountText {
 };
 
 pub const FR: AccountText = AccountText {
+    change_email: "Changer d'adresse e-mail",
+    new_email: "Nouvelle adresse e-mail",
+    email_change_lead: "Votre adresse ne change que lorsque vous suivez le lien envoyé à la nouvelle (dans les 24 heures).",
+    email_change_sent: "Si aucun autre compte n'utilise {email}, un lien y est envoyé. Votre adresse changera lorsque vous le suivrez.",
     regenerate_codes: "Régénérer les codes de récupération",
     disable_two_factor: "Désactiver la double authentification",
     recovery_codes: "Codes de récupération",

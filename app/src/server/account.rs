@@ -57,18 +57,17 @@ pub async fn update_profile(
     Ok(())
 }
 
-/// Changes the password: the current one is checked like a sign-in (a wrong one counts
-/// towards the account's lock), the new one follows the policy; every other session ends, a
-/// notice goes to the address, and the change is audited.
-pub async fn change_password(
+/// Checks the caller's current password like a sign-in: a wrong one counts towards the
+/// account's lock (and is refused under `field`), a lock refuses even the right one.
+async fn check_current(
     state: &AppState,
     principal: &Principal,
     meta: &RequestMeta,
     current: &str,
-    new: &str,
+    field: &str,
 ) -> Result<(), AppError> {
     if current.len() > super::auth::MAX_PASSWORD_BYTES {
-        return Err(AppError::validation("current", "Incorrect password."));
+        return Err(AppError::validation(field, "Incorrect password."));
     }
     let t = &state.auth.throttle;
     let key = format!("email:{}", principal.email);
@@ -99,27 +98,40 @@ pub async fn change_password(
             return Err(e);
         }
     };
+    let mut tx = state.db.begin().await?;
     if !ok {
-        let mut tx = state.db.begin().await?;
         lock_if_reached(&mut tx, &key, attempt.count, t.account_lock_after, t).await?;
         audit::record(
             &mut tx,
             &principal.actor(meta),
             Event::new("auth.sign_in_failed")
                 .target(Some(principal.user_id), &principal.email)
-                .details(json!({"reason": "bad_credentials", "during": "password_change"})),
+                .details(json!({"reason": "bad_credentials", "during": field})),
         )
         .await?;
         tx.commit().await?;
         return Err(AppError::validation(
-            "current",
+            field,
             "Your current password is not correct.",
         ));
     }
     // The right password: this attempt was no failure.
-    let mut tx = state.db.begin().await?;
     release_attempt(&mut tx, &key).await?;
     tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the password: the current one is checked like a sign-in (a wrong one counts
+/// towards the account's lock), the new one follows the policy; every other session ends, a
+/// notice goes to the address, and the change is audited.
+pub async fn change_password(
+    state: &AppState,
+    principal: &Principal,
+    meta: &RequestMeta,
+    current: &str,
+    new: &str,
+) -> Result<(), AppError> {
+    check_current(state, principal, meta, current, "current").await?;
     if new == current {
         return Err(AppError::validation(
             "new",
@@ -159,6 +171,58 @@ pub async fn change_password(
         principal.user_id,
         &principal.email,
         Kind::PasswordChangedByOwner,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Asks to move the account to `new_email` (with the current password): a 24-hour link goes to
+/// the new address and the change happens only when it is followed. The answer is the same
+/// whether or not another account has that address (then no link is sent).
+pub async fn request_email_change(
+    state: &AppState,
+    principal: &Principal,
+    meta: &RequestMeta,
+    new_email: &str,
+    password: &str,
+) -> Result<(), AppError> {
+    if new_email.trim().len() > crate::model::MAX_EMAIL {
+        return Err(AppError::validation(
+            "new_email",
+            "Enter a valid email address, like name@example.com.",
+        ));
+    }
+    let new = crate::model::validate_email(new_email)
+        .map_err(|e| AppError::validation("new_email", e.to_string()))?;
+    if new == principal.email {
+        return Err(AppError::validation(
+            "new_email",
+            "That is already your address.",
+        ));
+    }
+    check_current(state, principal, meta, password, "password").await?;
+    let mut tx = state.db.begin().await?;
+    let taken: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
+        .bind(&new)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if taken.is_none() {
+        super::signup::issue(
+            &mut tx,
+            state,
+            principal.user_id,
+            &new,
+            super::signup::LinkFor::Change,
+        )
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        &principal.actor(meta),
+        Event::new("account.email_change_requested")
+            .target(Some(principal.user_id), &principal.email)
+            .details(json!({ "to": new })),
     )
     .await?;
     tx.commit().await?;

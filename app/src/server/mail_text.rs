@@ -23,11 +23,20 @@ pub enum Kind<'a> {
     /// Confirms the address someone signed up to `project` with (or an administrator asked to
     /// have verified).
     VerifyEmail { project: &'a str, link: &'a str },
+    /// Confirms a new address for the account (the change happens when the link is followed).
+    ConfirmNewEmail { link: &'a str },
     /// Someone tried to sign up to `project` with an address that already has an account.
     SignupExisting {
         project: &'a str,
         login: &'a str,
         forgot: &'a str,
+    },
+    /// A sign-in from a browser and device not seen on the account for 90 days.
+    NewSignIn {
+        when: &'a str,
+        device: &'a str,
+        ip: &'a str,
+        link: &'a str,
     },
     /// The person asked for a reset link ("Forgot password?").
     ResetRequested { link: &'a str },
@@ -83,6 +92,18 @@ pub fn render(lang: Language, kind: Kind<'_>) -> Mail {
                 "Bonjour,\n\nConfirmez que cette adresse est bien la vôtre pour rejoindre le projet « {project} » sur Roster. Ouvrez ce lien dans les {VERIFICATION_HOURS} heures :\n\n{link}\n\nSi vous ne vous êtes pas inscrit, ignorez ce message ; rien ne se passe sans le lien.\n"
             ),
         ),
+        (Language::En, Kind::ConfirmNewEmail { link }) => (
+            "Confirm your new email address for Roster".to_string(),
+            format!(
+                "Hello,\n\nSomeone, hopefully you, asked to move a Roster account to this address. Open this link within {VERIFICATION_HOURS} hours to confirm; nothing changes until you do:\n\n{link}\n\nIf you did not ask for this, you can ignore this message.\n"
+            ),
+        ),
+        (Language::Fr, Kind::ConfirmNewEmail { link }) => (
+            "Confirmez votre nouvelle adresse e-mail pour Roster".to_string(),
+            format!(
+                "Bonjour,\n\nQuelqu'un, vous sans doute, a demandé à déplacer un compte Roster vers cette adresse. Ouvrez ce lien dans les {VERIFICATION_HOURS} heures pour confirmer ; rien ne change avant :\n\n{link}\n\nSi vous n'avez rien demandé, ignorez ce message.\n"
+            ),
+        ),
         (Language::En, Kind::SignupExisting { project, login, forgot }) => (
             "Someone tried to sign up with your address".to_string(),
             format!(
@@ -93,6 +114,18 @@ pub fn render(lang: Language, kind: Kind<'_>) -> Mail {
             "Quelqu'un a tenté de s'inscrire avec votre adresse".to_string(),
             format!(
                 "Bonjour,\n\nQuelqu'un, peut-être vous, a tenté de s'inscrire au projet « {project} » sur Roster avec cette adresse. Elle a déjà un compte : rien n'a été créé.\n\nSi c'était vous, connectez-vous plutôt :\n\n{login}\n\nMot de passe oublié ? Choisissez-en un nouveau ici :\n\n{forgot}\n\nSi ce n'était pas vous, ignorez ce message.\n"
+            ),
+        ),
+        (Language::En, Kind::NewSignIn { when, device, ip, link }) => (
+            "New sign-in to your Roster account".to_string(),
+            format!(
+                "Hello,\n\nYour Roster account was just signed in to from a browser it has not used recently:\n\nWhen: {when}\nDevice: {device}\nIP address: {ip}\n\nIf this was you, there is nothing to do. If not, change your password and sign out the sessions you do not know:\n\n{link}\n"
+            ),
+        ),
+        (Language::Fr, Kind::NewSignIn { when, device, ip, link }) => (
+            "Nouvelle connexion à votre compte Roster".to_string(),
+            format!(
+                "Bonjour,\n\nVotre compte Roster vient d'être utilisé depuis un navigateur qu'il n'avait pas utilisé récemment :\n\nQuand : {when}\nAppareil : {device}\nAdresse IP : {ip}\n\nSi c'était vous, il n'y a rien à faire. Sinon, changez votre mot de passe et fermez les sessions que vous ne reconnaissez pas :\n\n{link}\n"
             ),
         ),
         (Language::En, Kind::ResetRequested { link }) => (

@@ -187,9 +187,11 @@ async fn create_or_notify(
                 &mut tx,
                 state,
                 user_id,
-                Some(p.project_id),
                 &p.email,
-                &p.info.project_name,
+                LinkFor::Verify {
+                    project_id: p.project_id,
+                    project: &p.info.project_name,
+                },
             )
             .await?;
         } else {
@@ -242,9 +244,11 @@ async fn create_or_notify(
         &mut tx,
         state,
         user_id,
-        Some(p.project_id),
         &p.email,
-        &p.info.project_name,
+        LinkFor::Verify {
+            project_id: p.project_id,
+            project: &p.info.project_name,
+        },
     )
     .await?;
     audit::record(
@@ -297,15 +301,26 @@ pub async fn legal_links(tx: &mut Tx, project_id: i64) -> Result<SignupInfo, App
     })
 }
 
+/// What a verification link does when followed.
+pub enum LinkFor<'a> {
+    /// Confirms the account's address (a sign-up in `project`, or an admin's request).
+    Verify { project_id: i64, project: &'a str },
+    /// Moves the account to the address the link was sent to.
+    Change,
+}
+
 /// Ends the person's older verification links and mails a new one to `email`.
-async fn issue(
+pub async fn issue(
     tx: &mut Tx,
     state: &AppState,
     user_id: i64,
-    project_id: Option<i64>,
     email: &str,
-    project: &str,
+    link_for: LinkFor<'_>,
 ) -> Result<(), AppError> {
+    let (project_id, purpose) = match link_for {
+        LinkFor::Verify { project_id, .. } => (Some(project_id), "verify"),
+        LinkFor::Change => (None, "change"),
+    };
     let now = state.auth.clock.now_ms();
     sqlx::query(
         "UPDATE email_verifications SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
@@ -316,8 +331,8 @@ async fn issue(
     .await?;
     let token = new_token();
     sqlx::query(
-        "INSERT INTO email_verifications (user_id, project_id, email, token_hash, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO email_verifications (user_id, project_id, email, token_hash, created_at, expires_at, purpose) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(user_id)
     .bind(project_id)
@@ -325,15 +340,19 @@ async fn issue(
     .bind(hash_token(&token))
     .bind(now)
     .bind(now + VERIFICATION_TTL_MS)
+    .bind(purpose)
     .execute(&mut **tx)
     .await?;
     let link = format!(
         "{}/verify-email?token={token}",
         state.auth.public_url.trim_end_matches('/')
     );
-    let kind = Kind::VerifyEmail {
-        project,
-        link: &link,
+    let kind = match link_for {
+        LinkFor::Verify { project, .. } => Kind::VerifyEmail {
+            project,
+            link: &link,
+        },
+        LinkFor::Change => Kind::ConfirmNewEmail { link: &link },
     };
     super::mail_text::queue_for(tx, user_id, email, kind).await?;
     Ok(())
@@ -366,7 +385,7 @@ pub async fn verify(
     }
     let now = state.auth.clock.now_ms();
     let row = sqlx::query(
-        "SELECT v.id, v.user_id, v.project_id, v.email, u.email AS current_email, u.status, \
+        "SELECT v.id, v.user_id, v.project_id, v.email, v.purpose, u.email AS current_email, u.status, \
                 CAST(CASE WHEN u.password_hash IS NULL THEN 0 ELSE 1 END AS BIGINT) AS has_password \
            FROM email_verifications v JOIN users u ON u.id = v.user_id \
           WHERE v.token_hash = $1 AND v.used_at IS NULL AND v.expires_at > $2",
@@ -377,8 +396,12 @@ pub async fn verify(
     .await?
     .ok_or_else(link_invalid)?;
     let email: String = row.try_get("email")?;
+    let current: String = row.try_get("current_email")?;
+    if row.try_get::<String, _>("purpose")? == "change" {
+        return change_email(state, meta, &row, &current, &email, now).await;
+    }
     // The link verifies the address it was sent to, not one the account has moved to since.
-    if email != row.try_get::<String, _>("current_email")? {
+    if email != current {
         return Err(link_invalid());
     }
     let id: i64 = row.try_get("id")?;
@@ -387,17 +410,7 @@ pub async fn verify(
     let pending_signup = row.try_get::<String, _>("status")? == "invited"
         && row.try_get::<i64, _>("has_password")? != 0;
     let mut tx = state.db.begin().await?;
-    let claimed = sqlx::query(
-        "UPDATE email_verifications SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1",
-    )
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if claimed != 1 {
-        return Err(link_invalid());
-    }
+    claim(&mut tx, id, now).await?;
     sqlx::query(
         "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $1) WHERE id = $2",
     )
@@ -441,6 +454,90 @@ pub async fn verify(
     Ok(Verified { user_id, session })
 }
 
+/// Uses a verification link up, in the statement that checks it is still live: of two uses
+/// at once, one wins.
+async fn claim(tx: &mut Tx, id: i64, now: i64) -> Result<(), AppError> {
+    let claimed = sqlx::query(
+        "UPDATE email_verifications SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $1",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    if claimed == 1 {
+        Ok(())
+    } else {
+        Err(link_invalid())
+    }
+}
+
+/// Follows an email-change link: the account moves to the new address (if still free), the
+/// old address is told, reset links end, and the change is audited. No session opens.
+async fn change_email(
+    state: &AppState,
+    meta: &RequestMeta,
+    row: &sqlx::any::AnyRow,
+    old: &str,
+    new: &str,
+    now: i64,
+) -> Result<Verified, AppError> {
+    let id: i64 = row.try_get("id")?;
+    let user_id: i64 = row.try_get("user_id")?;
+    let mut tx = state.db.begin().await?;
+    claim(&mut tx, id, now).await?;
+    let moved = sqlx::query(
+        "UPDATE users SET email = $1, email_verified_at = $2, updated_at = $2 WHERE id = $3 \
+           AND NOT EXISTS (SELECT 1 FROM users o WHERE o.email = $1)",
+    )
+    .bind(new)
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved != 1 {
+        return Err(AppError::Validation {
+            field: None,
+            message: "Another account uses that address now, so yours stays as it was.".into(),
+        });
+    }
+    store::sync_memberships(&mut tx, user_id).await?;
+    super::resets::end_links(&mut tx, user_id).await?;
+    sqlx::query(
+        "UPDATE email_verifications SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    super::mail_text::queue_for(
+        &mut tx,
+        user_id,
+        old,
+        Kind::EmailChanged { old, new, by: new },
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        &Actor {
+            user_id: Some(user_id),
+            email: Some(new.to_string()),
+            ip: meta.ip.clone(),
+            user_agent: meta.user_agent.clone(),
+        },
+        Event::new("account.email_changed")
+            .target(Some(user_id), new)
+            .details(json!({ "from": old, "to": new })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Verified {
+        user_id,
+        session: None,
+    })
+}
+
 /// An administrator mails a member of their project a new verification link (the caller
 /// checked `users:update`); answers the address.
 pub async fn send_verification(
@@ -469,7 +566,17 @@ pub async fn send_verification(
         )));
     }
     let project = legal_links(&mut tx, project_id).await?.project_name;
-    issue(&mut tx, state, user_id, Some(project_id), &email, &project).await?;
+    issue(
+        &mut tx,
+        state,
+        user_id,
+        &email,
+        LinkFor::Verify {
+            project_id,
+            project: &project,
+        },
+    )
+    .await?;
     audit::record(
         &mut tx,
         actor,

@@ -100,6 +100,14 @@ pub(super) async fn after_email_change(
     new: &str,
 ) -> Result<u64, AppError> {
     end_reset_links(tx, user_id).await?;
+    // A pending verification or change of the old address is moot.
+    sqlx::query(
+        "UPDATE email_verifications SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+    )
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(&mut **tx)
+    .await?;
     let ended = sqlx::query(
         "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND id <> $3",
     )
