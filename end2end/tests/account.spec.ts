@@ -3,7 +3,7 @@
 // password (which signs the other browser out), and the sessions list. Axe in light and dark.
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, expect, Page, test } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
+import { hydrated, linkIn, mailTo, signIn } from './helpers';
 
 const password = 'a lantern in the orchard';
 
@@ -65,13 +65,14 @@ test('profile language and theme follow the person; a new password signs other b
   await expect(other.locator('html')).toHaveAttribute('lang', 'fr');
 
   // Change the password (in French now): a wrong current one is refused under its field.
-  await me.getByLabel('Mot de passe actuel').fill('not my password');
-  await me.getByLabel('Nouveau mot de passe', { exact: true }).fill('a brand new passphrase');
-  await me.getByLabel('Confirmer le nouveau mot de passe').fill('a brand new passphrase');
-  await me.getByRole('button', { name: 'Changer le mot de passe' }).click();
+  const card = me.getByRole('region', { name: 'Changer le mot de passe' });
+  await card.getByLabel('Mot de passe actuel').fill('not my password');
+  await card.getByLabel('Nouveau mot de passe', { exact: true }).fill('a brand new passphrase');
+  await card.getByLabel('Confirmer le nouveau mot de passe').fill('a brand new passphrase');
+  await card.getByRole('button', { name: 'Changer le mot de passe' }).click();
   await expect(me.locator('#current-error')).toBeVisible();
-  await me.getByLabel('Mot de passe actuel').fill(password);
-  await me.getByRole('button', { name: 'Changer le mot de passe' }).click();
+  await card.getByLabel('Mot de passe actuel').fill(password);
+  await card.getByRole('button', { name: 'Changer le mot de passe' }).click();
   await expect(me.getByRole('status').filter({ hasText: 'Votre mot de passe a été modifié' })).toBeVisible();
 
   // The other browser was signed out; this one stays.
@@ -79,6 +80,22 @@ test('profile language and theme follow the person; a new password signs other b
   await expect(other).toHaveURL(/\/login\?next=/);
   await me.reload();
   await expect(me).toHaveURL(/\/account$/);
+
+  // A new address: a link goes there (over SMTP), and the account moves when it is followed.
+  const moved = `moved-${Date.now()}@roster.test`;
+  await hydrated(me);
+  const emailCard = me.getByRole('region', { name: "Changer d'adresse e-mail" });
+  await emailCard.getByLabel('Nouvelle adresse e-mail').fill(moved);
+  await emailCard.getByLabel('Mot de passe actuel').fill('a brand new passphrase');
+  await emailCard.getByRole('button', { name: "Changer d'adresse e-mail" }).click();
+  await expect(emailCard.getByRole('status')).toContainText(moved);
+  const mail = await mailTo(moved, '/verify-email?token=');
+  await me.goto(linkIn(mail, '/verify-email?token='));
+  await hydrated(me);
+  await me.getByRole('button', { name: 'Verify email' }).click();
+  await expect(me.getByRole('status').filter({ hasText: 'Your email address is verified' })).toBeVisible();
+  await me.goto('/account');
+  await expect(me.getByText(`E-mail: ${moved}`)).toBeVisible();
   await second.close();
   await context.close();
 });
