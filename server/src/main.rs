@@ -44,6 +44,9 @@ enum Command {
         /// Privacy policy people must agree to when they join ("" for none).
         #[arg(long)]
         privacy_url: Option<String>,
+        /// Require two-factor authentication of the project's administrators (`true`/`false`).
+        #[arg(long)]
+        require_admin_2fa: Option<bool>,
     },
 }
 
@@ -102,6 +105,7 @@ async fn main() {
             allow_signup,
             terms_url,
             privacy_url,
+            require_admin_2fa,
         } => {
             let result = app::server::signup::configure(
                 &state.db,
@@ -109,6 +113,7 @@ async fn main() {
                 allow_signup,
                 terms_url.as_deref(),
                 privacy_url.as_deref(),
+                require_admin_2fa,
             )
             .await;
             state.db.close().await;

@@ -171,6 +171,10 @@ pub async fn require_sign_in(req: Request, next: Next) -> Response {
     let Some(slug) = project else {
         return next.run(req).await;
     };
+    // A required step (a temporary password, two-factor setup) comes before any project page.
+    if principal.required.is_some() {
+        return Redirect::to("/account").into_response();
+    }
     let allowed = principal
         .projects
         .iter()

@@ -483,6 +483,11 @@ fn registry() -> Vec<Case> {
             [Unauthenticated, Ok, Ok, Ok, Ok, Ok],
         ),
         act(
+            "/api/set_temporary_password",
+            serde_json::json!({"project": "default", "id": NOBODY}),
+            USERS_ACT,
+        ),
+        act(
             "/api/reset_two_factor",
             serde_json::json!({"project": "default", "id": NOBODY}),
             USERS_ACT,

@@ -323,3 +323,132 @@ app_test!(
         app
     }
 );
+
+app_test!(
+    a_temporary_password_must_be_replaced_before_anything_else,
+    |app: TestApp| async move {
+        let tom = app.user("tom@acme.test", "default", "developer").await;
+        let before = app.signed_in("tom@acme.test").await;
+        app.user("dev@acme.test", "default", "developer").await;
+        let dev = app.signed_in("dev@acme.test").await;
+        let call = json!({"project": "default", "id": tom});
+        assert_eq!(
+            app.call_json(&dev, "set_temporary_password", &call)
+                .await
+                .status(),
+            403
+        );
+        let admin = app.signed_in(ADMIN_EMAIL).await;
+        let res = app.call_json(&admin, "set_temporary_password", &call).await;
+        assert_eq!(res.status(), 200);
+        let temporary: String = res.json().await.unwrap();
+        assert_eq!(temporary.len(), 20);
+        assert_eq!(
+            app.viewer(&before).await,
+            Value::Null,
+            "their sessions ended"
+        );
+        assert_eq!(
+            app.sign_in(&app.client(), "tom@acme.test", PASSWORD)
+                .await
+                .status(),
+            401
+        );
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM audit_events WHERE action = 'user.temporary_password_set'"
+            )
+            .await,
+            1
+        );
+
+        let c = app.client();
+        let res = app.sign_in(&c, "tom@acme.test", &temporary).await;
+        assert_eq!(res.json::<String>().await.unwrap(), "/p/default/users");
+        assert_eq!(app.viewer(&c).await["required"], "ChangePassword");
+        // Nothing but the account page until the password is theirs.
+        let res = c.get(app.url("/p/default/users")).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/account");
+        let (status, _) = app.get_json(&c, "/api/users?project=default&query[sort]=email&query[desc]=false&query[page]=1&query[size]=20").await;
+        assert_eq!(status, 409);
+        assert_eq!(
+            c.get(app.url("/account")).send().await.unwrap().status(),
+            200
+        );
+        let res = app
+            .call(
+                &c,
+                "change_password",
+                &[
+                    ("current", temporary.as_str()),
+                    ("new", NEW),
+                    ("confirm", NEW),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        assert_eq!(app.viewer(&c).await["required"], Value::Null);
+        assert_eq!(
+            c.get(app.url("/p/default/users"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        app
+    }
+);
+
+app_test!(
+    a_project_can_require_two_factor_of_its_administrators,
+    |app: TestApp| async move {
+        app.user("ada@acme.test", "default", "admin").await;
+        app.user("eve@acme.test", "default", "end_user").await;
+        app::server::signup::configure(app.db(), "default", None, None, None, Some(true))
+            .await
+            .unwrap();
+        let eve = app.signed_in("eve@acme.test").await;
+        assert_eq!(
+            app.viewer(&eve).await["required"],
+            Value::Null,
+            "end users are not asked"
+        );
+        let ada = app.signed_in("ada@acme.test").await;
+        assert_eq!(app.viewer(&ada).await["required"], "SetUpTwoFactor");
+        let res = ada.get(app.url("/p/default/users")).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/account");
+        // Setting it up (allowed while required) lifts the requirement.
+        let res = app.call_json(&ada, "begin_two_factor", &json!({})).await;
+        let secret = res.json::<Value>().await.unwrap()["secret"]
+            .as_str()
+            .unwrap()
+            .replace(' ', "");
+        let bytes = totp_rs::Secret::Encoded(secret).to_bytes().unwrap();
+        let totp = totp_rs::TOTP::new_unchecked(
+            totp_rs::Algorithm::SHA1,
+            6,
+            1,
+            30,
+            bytes,
+            None,
+            String::new(),
+        );
+        let code = totp.generate((app.state.auth.clock.now_ms() / 1000) as u64);
+        let res = app
+            .call_json(&ada, "complete_two_factor", &json!({"code": code}))
+            .await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(app.viewer(&ada).await["required"], Value::Null);
+        assert_eq!(
+            ada.get(app.url("/p/default/users"))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            200
+        );
+        app
+    }
+);

@@ -11,9 +11,16 @@ use std::time::Duration;
 const STRONG: &str = "violet kettle under the stairs";
 
 async fn open_signups(app: &TestApp, terms: Option<&str>) {
-    app::server::signup::configure(app.db(), "default", Some(true), terms, terms.map(|_| ""))
-        .await
-        .unwrap();
+    app::server::signup::configure(
+        app.db(),
+        "default",
+        Some(true),
+        terms,
+        terms.map(|_| ""),
+        None,
+    )
+    .await
+    .unwrap();
 }
 
 async fn sign_up(app: &TestApp, c: &Client, email: &str, agree: bool) -> reqwest::Response {

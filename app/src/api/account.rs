@@ -7,7 +7,7 @@ use leptos::server_fn::codec::{GetUrl, Json};
 #[server(input = Json, endpoint = "update_profile")]
 pub async fn update_profile(profile: ProfileForm) -> Result<(), AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::account::update_profile(&c.state, p, &c.meta, &profile).await
 }
 
@@ -18,7 +18,7 @@ pub async fn change_password(
     confirm: String,
 ) -> Result<(), AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     if new != confirm {
         return Err(AppError::validation(
             "confirm",
@@ -31,7 +31,7 @@ pub async fn change_password(
 #[server(input = GetUrl, endpoint = "my_sessions")]
 pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::account::sessions(&c.state, p).await
 }
 
@@ -39,21 +39,21 @@ pub async fn my_sessions() -> Result<Vec<SessionInfo>, AppError> {
 #[server(input = Json, endpoint = "revoke_my_sessions")]
 pub async fn revoke_my_sessions(session: Option<i64>) -> Result<u64, AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::account::revoke_sessions(&c.state, p, &c.meta, session).await
 }
 
 #[server(input = GetUrl, endpoint = "my_sign_ins")]
 pub async fn my_sign_ins(page: u32) -> Result<Page<SignInEvent>, AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::account::sign_ins(&c.state, p, page).await
 }
 
 #[server(input = GetUrl, endpoint = "two_factor_status")]
 pub async fn two_factor_status() -> Result<crate::model::TwoFactorStatus, AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::two_factor::status(&c.state.db, p.user_id).await
 }
 
@@ -61,7 +61,7 @@ pub async fn two_factor_status() -> Result<crate::model::TwoFactorStatus, AppErr
 #[server(input = Json, endpoint = "begin_two_factor")]
 pub async fn begin_two_factor() -> Result<crate::model::TotpSetup, AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::two_factor::begin_setup(&c.state, p).await
 }
 
@@ -69,7 +69,7 @@ pub async fn begin_two_factor() -> Result<crate::model::TotpSetup, AppError> {
 #[server(input = Json, endpoint = "complete_two_factor")]
 pub async fn complete_two_factor(code: String) -> Result<Vec<String>, AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::two_factor::complete_setup(&c.state, p, &c.meta, &code).await
 }
 
@@ -77,7 +77,7 @@ pub async fn complete_two_factor(code: String) -> Result<Vec<String>, AppError> 
 #[server(input = Json, endpoint = "disable_two_factor")]
 pub async fn disable_two_factor(proof: String) -> Result<(), AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::two_factor::disable(&c.state, p, &c.meta, &proof).await
 }
 
@@ -85,7 +85,7 @@ pub async fn disable_two_factor(proof: String) -> Result<(), AppError> {
 #[server(input = Json, endpoint = "regenerate_recovery_codes")]
 pub async fn regenerate_recovery_codes(proof: String) -> Result<Vec<String>, AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::two_factor::regenerate(&c.state, p, &c.meta, &proof).await
 }
 
@@ -93,6 +93,6 @@ pub async fn regenerate_recovery_codes(proof: String) -> Result<Vec<String>, App
 #[server(endpoint = "request_email_change")]
 pub async fn request_email_change(new_email: String, password: String) -> Result<(), AppError> {
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     crate::server::account::request_email_change(&c.state, p, &c.meta, &new_email, &password).await
 }

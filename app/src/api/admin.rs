@@ -131,6 +131,24 @@ pub async fn bulk_users(
     crate::server::admin::bulk(&c.state, p, &p.actor(&c.meta), project_id, &ids, &action).await
 }
 
+/// Sets a generated temporary password on a member; answers it (shown once to the admin).
+#[server(input = Json, endpoint = "set_temporary_password")]
+pub async fn set_temporary_password(project: String, id: i64) -> Result<String, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    let project_id = p.require(Permission::UsersUpdate, &project)?;
+    let actor = p.actor(&c.meta);
+    crate::server::admin::set_temporary_password(
+        &c.state.db,
+        &c.state.passwords,
+        p,
+        &actor,
+        project_id,
+        id,
+    )
+    .await
+}
+
 /// Turns off a member's two-factor authentication (a lost phone); answers their email.
 #[server(input = Json, endpoint = "reset_two_factor")]
 pub async fn reset_two_factor(project: String, id: i64) -> Result<String, AppError> {

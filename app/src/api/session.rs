@@ -112,7 +112,7 @@ pub async fn verify_sign_in_code(code: String, next: Option<String>) -> Result<S
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::server::auth;
     let c = super::ctx::ctx()?;
-    let p = c.auth.principal()?;
+    let p = c.auth.any_principal()?;
     auth::sign_out(&c.state, p, &c.meta).await?;
     super::ctx::set_header(
         http::header::SET_COOKIE,

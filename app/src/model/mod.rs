@@ -24,8 +24,8 @@ pub use query::{
 };
 pub use signup::{check_legal_url, ConsentInfo, SignupInfo, VERIFICATION_HOURS};
 pub use user::{
-    validate_email, validate_password, Language, ProjectSummary, SessionInfo, Status, Theme,
-    Viewer, MAX_EMAIL,
+    validate_email, validate_password, Language, ProjectSummary, RequiredStep, SessionInfo, Status,
+    Theme, Viewer, MAX_EMAIL,
 };
 
 /// Percent-encodes a path-and-query for use as a query parameter value (`/login?next=…`).

@@ -123,6 +123,18 @@ pub struct Viewer {
     /// Projects the viewer can manage (has at least one admin permission in), or all of them
     /// for a superadmin.
     pub projects: Vec<ProjectSummary>,
+    /// A step the person must take on their account page before anything else.
+    #[serde(default)]
+    pub required: Option<RequiredStep>,
+}
+
+/// What a person must do before using anything else.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RequiredStep {
+    /// An administrator set a temporary password.
+    ChangePassword,
+    /// A project of theirs requires two-factor authentication of its administrators.
+    SetUpTwoFactor,
 }
 
 impl Viewer {
@@ -141,6 +153,9 @@ impl Viewer {
     /// Where to go after sign-in: the console for people who can manage a project, their
     /// account page otherwise.
     pub fn landing(&self) -> String {
+        if self.required.is_some() {
+            return "/account".to_string();
+        }
         match self.projects.first() {
             Some(p) => format!("/p/{}/users", p.slug),
             None => "/account".to_string(),

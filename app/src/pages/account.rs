@@ -9,7 +9,7 @@ use crate::components::use_toaster;
 use crate::i18n::{fill, Strings, EN};
 use crate::model::time::{format_utc, relative};
 use crate::model::{
-    AppError, Language, Page, ProfileForm, SessionInfo, SignInEvent, Theme, Viewer,
+    AppError, Language, Page, ProfileForm, RequiredStep, SessionInfo, SignInEvent, Theme, Viewer,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -36,6 +36,13 @@ pub fn AccountPage() -> impl IntoView {
                 <p class="muted">{t.account_lead}</p>
             </div>
         </div>
+        {viewer.required.map(|step| {
+            let text = match step {
+                RequiredStep::ChangePassword => t.required_password,
+                RequiredStep::SetUpTwoFactor => t.required_two_factor,
+            };
+            view! { <p class="note" role="alert">{text}</p> }
+        })}
         <div class="detail-grid">
             <ProfileCard s=s viewer=viewer.clone() />
             <PasswordCard />

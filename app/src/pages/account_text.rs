@@ -4,6 +4,8 @@ use crate::model::{Language, Viewer};
 use leptos::prelude::*;
 
 pub struct AccountText {
+    pub required_password: &'static str,
+    pub required_two_factor: &'static str,
     pub change_email: &'static str,
     pub new_email: &'static str,
     pub email_change_lead: &'static str,
@@ -49,6 +51,8 @@ pub struct AccountText {
 }
 
 pub const EN: AccountText = AccountText {
+    required_password: "An administrator set a temporary password for you: choose your own below before anything else.",
+    required_two_factor: "A project you administer requires two-factor authentication: set it up below before anything else.",
     change_email: "Change email",
     new_email: "New email",
     email_change_lead: "Your address changes only when you follow the link we send to the new one (within 24 hours).",
@@ -94,6 +98,8 @@ pub const EN: AccountText = AccountText {
 };
 
 pub const FR: AccountText = AccountText {
+    required_password: "Un administrateur vous a donné un mot de passe temporaire : choisissez le vôtre ci-dessous avant toute chose.",
+    required_two_factor: "Un projet que vous administrez exige la double authentification : configurez-la ci-dessous avant toute chose.",
     change_email: "Changer d'adresse e-mail",
     new_email: "Nouvelle adresse e-mail",
     email_change_lead: "Votre adresse ne change que lorsque vous suivez le lien envoyé à la nouvelle (dans les 24 heures).",

@@ -8,6 +8,7 @@
 mod account;
 mod account_text;
 mod console;
+mod credentials;
 mod invitations;
 mod login;
 mod sections;

@@ -21,6 +21,7 @@ pub enum Dialog {
     Remove { id: i64, email: String },
     Invite,
     CancelInvitation { id: i64, email: String },
+    TempPassword { id: i64, email: String },
 }
 
 /// What the viewer may do in the project in view.
@@ -343,6 +344,7 @@ pub fn UserDialogs(actions: Actions) -> impl IntoView {
         Some(Dialog::Remove { .. }) => s.remove_from_project.to_string(),
         Some(Dialog::Invite) => s.invite_user.to_string(),
         Some(Dialog::CancelInvitation { .. }) => s.cancel_invitation.to_string(),
+        Some(Dialog::TempPassword { .. }) => s.set_temporary_password.to_string(),
         None => String::new(),
     });
     let open = Signal::derive(move || dialog.get().is_some());
@@ -412,6 +414,10 @@ fn dialog_body(actions: Actions, dialog: Dialog) -> AnyView {
         Dialog::CancelInvitation { id, email } => {
             view! { <CancelInvitationDialog actions=actions id=id email=email /> }.into_any()
         }
+        Dialog::TempPassword { id, email } => view! {
+            <super::credentials::TempPasswordDialog actions=actions id=id email=email />
+        }
+        .into_any(),
     }
 }
 

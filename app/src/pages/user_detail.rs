@@ -6,7 +6,7 @@ use crate::components::status_badge;
 use crate::components::Pager;
 use crate::i18n::{fill, Strings, EN};
 use crate::model::time::{format_utc, relative};
-use crate::model::{ActivityItem, Language, Page, Status, UserDetail, Viewer};
+use crate::model::{ActivityItem, Guard, Language, Page, Status, UserDetail, Viewer};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -196,6 +196,16 @@ fn Detail(
             view! {
                 <button type="button" class="button" on:click=move |_| a.send_reset(id)>
                     {s.send_password_reset}
+                </button>
+            }
+            .into_any(),
+        );
+    }
+    if can.update && user.status == Status::Active && user.guard != Some(Guard::OwnAccount) {
+        buttons.push(
+            view! {
+                <button type="button" class="button" on:click=open(Dialog::TempPassword { id, email: email.clone() })>
+                    {s.set_temporary_password}
                 </button>
             }
             .into_any(),

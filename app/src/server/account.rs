@@ -142,10 +142,12 @@ pub async fn change_password(
     let hash = state.passwords.hash(new).await?;
     let mut tx = state.db.begin().await?;
     let now = now_ms();
-    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(&hash)
-        .bind(now)
-        .bind(principal.user_id)
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 0, updated_at = $2 WHERE id = $3",
+    )
+    .bind(&hash)
+    .bind(now)
+    .bind(principal.user_id)
         .execute(&mut *tx)
         .await?;
     let ended = sqlx::query(

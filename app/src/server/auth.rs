@@ -10,7 +10,8 @@ use super::throttle::{lock_if_reached, release_attempt, reserve_attempt};
 use super::util::{hash_token, new_token, now_ms};
 use super::AppState;
 use crate::model::{
-    validate_email, AppError, Language, Permission, ProjectSummary, Theme, Viewer, MAX_EMAIL,
+    validate_email, AppError, Language, Permission, ProjectSummary, RequiredStep, Theme, Viewer,
+    MAX_EMAIL,
 };
 use sqlx::Row;
 use std::sync::Arc;
@@ -135,6 +136,8 @@ pub struct Principal {
     pub session_id: i64,
     /// Effective permissions per project (role ∪ groups); every project for a superadmin.
     pub projects: Vec<ProjectSummary>,
+    /// A step the person must take first; until then only their account page works.
+    pub required: Option<RequiredStep>,
 }
 
 /// The request's authentication state, as an extension: None for anonymous callers.
@@ -160,6 +163,7 @@ impl Principal {
                 .filter(|p| p.sees_console())
                 .cloned()
                 .collect(),
+            required: self.required,
         }
     }
 
@@ -191,9 +195,69 @@ impl Principal {
 }
 
 impl Auth {
+    /// The caller, who must have no required step pending: every server function but those of
+    /// the account page itself goes through here, so a new one is closed by default.
     pub fn principal(&self) -> Result<&Principal, AppError> {
+        let p = self.any_principal()?;
+        match p.required {
+            None => Ok(p),
+            Some(step) => Err(AppError::Conflict(step_message(step).into())),
+        }
+    }
+
+    /// The caller even with a required step pending (the account page's own functions).
+    pub fn any_principal(&self) -> Result<&Principal, AppError> {
         self.0.as_deref().ok_or(AppError::Unauthenticated)
     }
+}
+
+pub fn step_message(step: RequiredStep) -> &'static str {
+    match step {
+        RequiredStep::ChangePassword => "Choose a new password on your account page first.",
+        RequiredStep::SetUpTwoFactor => {
+            "Set up two-factor authentication on your account page first: your project requires it of administrators."
+        }
+    }
+}
+
+/// The step the person must take first, if any: a temporary password to replace, or
+/// two-factor authentication that a project they administer requires.
+async fn required_step(
+    db: &super::Db,
+    user_id: i64,
+    must_change_password: bool,
+    projects: &[ProjectSummary],
+) -> Result<Option<RequiredStep>, AppError> {
+    if must_change_password {
+        return Ok(Some(RequiredStep::ChangePassword));
+    }
+    // Administrators: anyone holding a users:*, roles, groups or project permission there.
+    let admin_of: Vec<String> = projects
+        .iter()
+        .filter(|p| {
+            p.permissions.iter().any(|x| {
+                x.starts_with("users:")
+                    || x == "roles:manage"
+                    || x == "groups:manage"
+                    || x == "project:manage"
+            })
+        })
+        .map(|p| p.id.to_string())
+        .collect();
+    if admin_of.is_empty() {
+        return Ok(None);
+    }
+    // Project ids come from the database (integers), so inlining them is safe.
+    let needed: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT p.id FROM projects p WHERE p.require_admin_2fa <> 0 AND p.id IN ({}) \
+           AND NOT EXISTS (SELECT 1 FROM totp_secrets t WHERE t.user_id = $1 AND t.enabled_at IS NOT NULL) \
+         LIMIT 1",
+        admin_of.join(",")
+    ))
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(needed.map(|_| RequiredStep::SetUpTwoFactor))
 }
 
 /// Resolves a session token to its principal, refusing revoked, expired and idle sessions and
@@ -202,7 +266,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
     let now = now_ms();
     let row = sqlx::query(
         "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email, u.is_superadmin, u.status, \
-                u.first_name, u.last_name, u.language, u.theme \
+                u.first_name, u.last_name, u.language, u.theme, u.must_change_password \
            FROM sessions s JOIN users u ON u.id = s.user_id \
           WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
     )
@@ -231,6 +295,9 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
     }
     let user_id: i64 = row.try_get("user_id")?;
     let is_superadmin = row.try_get::<i64, _>("is_superadmin")? != 0;
+    let projects = store::project_permissions(&state.db, user_id, is_superadmin).await?;
+    let must_change = row.try_get::<i64, _>("must_change_password")? != 0;
+    let required = required_step(&state.db, user_id, must_change, &projects).await?;
     Ok(Some(Principal {
         user_id,
         email: row.try_get("email")?,
@@ -240,7 +307,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
         theme: Theme::parse(&row.try_get::<String, _>("theme")?),
         is_superadmin,
         session_id,
-        projects: store::project_permissions(&state.db, user_id, is_superadmin).await?,
+        projects,
+        required,
     }))
 }
 

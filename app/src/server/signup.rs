@@ -626,6 +626,7 @@ pub async fn configure(
     allow_signup: Option<bool>,
     terms_url: Option<&str>,
     privacy_url: Option<&str>,
+    require_admin_2fa: Option<bool>,
 ) -> Result<(), AppError> {
     let terms = terms_url
         .map(|u| check_legal_url("terms_url", u))
@@ -642,6 +643,13 @@ pub async fn configure(
     if let Some(a) = allow_signup {
         sqlx::query("UPDATE projects SET allow_signup = $1 WHERE id = $2")
             .bind(a as i64)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    if let Some(r) = require_admin_2fa {
+        sqlx::query("UPDATE projects SET require_admin_2fa = $1 WHERE id = $2")
+            .bind(r as i64)
             .bind(id)
             .execute(&mut *tx)
             .await?;
@@ -665,7 +673,10 @@ pub async fn configure(
         &Actor::system(),
         Event::new("project.settings_changed")
             .project(id)
-            .details(json!({ "allow_signup": allow_signup, "terms_url": terms_url, "privacy_url": privacy_url })),
+            .details(json!({
+                "allow_signup": allow_signup, "terms_url": terms_url, "privacy_url": privacy_url,
+                "require_admin_2fa": require_admin_2fa
+            })),
     )
     .await?;
     tx.commit().await?;

@@ -223,5 +223,7 @@ pub async fn viewer(db: &Db, user_id: i64) -> Result<Viewer, AppError> {
         language: Language::parse(&r.try_get::<String, _>("language")?),
         theme: Theme::parse(&r.try_get::<String, _>("theme")?),
         projects,
+        // Only the request's own principal knows (see `auth::Principal::viewer`).
+        required: None,
     })
 }

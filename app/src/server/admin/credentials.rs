@@ -137,6 +137,55 @@ pub(super) async fn after_email_change(
 
 pub use crate::server::resets::RESET_TTL_MS;
 
+/// Sets a generated temporary password on a member (instead of a reset link): every session
+/// ends, and at their next sign-in they must choose their own before anything else. Needs
+/// every permission they hold, like a reset link. Answers the password (shown once).
+pub async fn set_temporary_password(
+    db: &Db,
+    passwords: &crate::server::password::Passwords,
+    principal: &Principal,
+    actor: &Actor,
+    project_id: i64,
+    user_id: i64,
+) -> Result<String, AppError> {
+    if principal.user_id == user_id {
+        return Err(AppError::Conflict(
+            "Change your own password on your account page.".into(),
+        ));
+    }
+    let password = crate::server::util::random_password();
+    let hash = passwords.hash(&password).await?;
+    let mut tx = db.begin().await?;
+    let t = target(&mut tx, project_id, user_id).await?;
+    if t.status != Status::Active {
+        return Err(AppError::Conflict(format!(
+            "{} is not active, so they can't sign in with a password.",
+            t.email
+        )));
+    }
+    may_take_over(&mut tx, principal, &t).await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 1, updated_at = $2 WHERE id = $3",
+    )
+    .bind(&hash)
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    revoke_all_sessions(&mut tx, user_id).await?;
+    end_reset_links(&mut tx, user_id).await?;
+    audit::record(
+        &mut tx,
+        actor,
+        Event::new("user.temporary_password_set")
+            .project(project_id)
+            .target(Some(t.id), &t.email),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(password)
+}
+
 /// Turns off a member's two-factor authentication (a lost phone): they sign in with the
 /// password alone and can set it up again. Needs every permission they hold, like a reset link.
 pub async fn reset_two_factor(

@@ -34,7 +34,9 @@ mod edit;
 mod status;
 
 pub use bulk::bulk;
-pub use credentials::{reset_two_factor, send_password_reset, RESET_TTL_MS};
+pub use credentials::{
+    reset_two_factor, send_password_reset, set_temporary_password, RESET_TTL_MS,
+};
 pub use detail::{activity, detail, ACTIVITY_PAGE};
 pub use edit::update;
 pub(crate) use edit::{add_to_group, find_groups, find_role};
