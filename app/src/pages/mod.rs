@@ -6,7 +6,7 @@
 //! first wasm chunk; every other page is a lazy route whose code loads when it is first visited
 //! (`cargo leptos build --split`).
 mod account;
-mod account_text;
+pub mod account_text;
 mod console;
 mod credentials;
 mod invitations;

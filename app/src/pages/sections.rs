@@ -1,6 +1,6 @@
 //! Pages of the console's sections. Each has its title, one-line description and states.
-use crate::i18n::{Strings, EN};
-use crate::model::Viewer;
+use crate::i18n::{fill, Strings, EN};
+use crate::model::{Viewer, ALL_PERMISSIONS};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -73,9 +73,9 @@ pub fn ProjectsPage() -> impl IntoView {
             <table class="table">
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Slug"</th>
-                        <th scope="col">"Your permissions"</th>
+                        <th scope="col">{s.col_name}</th>
+                        <th scope="col">{s.slug}</th>
+                        <th scope="col">{s.your_permissions}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -89,7 +89,9 @@ pub fn ProjectsPage() -> impl IntoView {
                                         <a href=format!("/p/{}/users", p.slug)>{p.name.clone()}</a>
                                     </td>
                                     <td class="mono">{p.slug.clone()}</td>
-                                    <td class="muted">{p.permissions.len()}" of 12"</td>
+                                    <td class="muted">
+                                        {fill(s.n_of_m, &[("n", &p.permissions.len().to_string()), ("m", &ALL_PERMISSIONS.len().to_string())])}
+                                    </td>
                                 </tr>
                             }
                         })
