@@ -79,6 +79,7 @@ strings_table! {
     no_users_yet,
     no_match,
     users_failed,
+    code,
     users_word,
     user_word,
     page_word,
@@ -112,6 +113,7 @@ strings_table! {
     t_reactivated,
     t_deleted,
     t_sessions_revoked,
+    t_session_revoked,
     delete_user,
     delete_lead,
     remove_from_project,
@@ -121,6 +123,7 @@ strings_table! {
     select_all,
     select_row,
     n_selected,
+    one_selected,
     bulk_actions,
     deactivate_selected,
     reactivate_selected,
@@ -265,6 +268,7 @@ pub const EN: Strings = Strings {
     no_users_yet: "No users yet — invite someone.",
     no_match: "No users match these filters.",
     users_failed: "The users could not be loaded:",
+    code: "en",
     users_word: "users",
     user_word: "user",
     page_word: "Page",
@@ -297,7 +301,8 @@ pub const EN: Strings = Strings {
     t_deactivated: "{email} was deactivated.",
     t_reactivated: "{email} was reactivated.",
     t_deleted: "{email} was deleted.",
-    t_sessions_revoked: "{n} session(s) revoked.",
+    t_sessions_revoked: "{n} sessions revoked.",
+    t_session_revoked: "{n} session revoked.",
     delete_user: "Delete user",
     delete_lead: "This permanently deletes {email} and their memberships. It can't be undone; the audit trail stays.",
     remove_from_project: "Remove from project",
@@ -307,6 +312,7 @@ pub const EN: Strings = Strings {
     select_all: "Select all on this page",
     select_row: "Select {email}",
     n_selected: "{n} selected",
+    one_selected: "{n} selected",
     bulk_actions: "Bulk actions",
     deactivate_selected: "Deactivate selected",
     reactivate_selected: "Reactivate selected",
@@ -451,6 +457,7 @@ pub const FR: Strings = Strings {
     no_users_yet: "Aucun utilisateur pour l'instant — invitez quelqu'un.",
     no_match: "Aucun utilisateur ne correspond à ces filtres.",
     users_failed: "Impossible de charger les utilisateurs :",
+    code: "fr",
     users_word: "utilisateurs",
     user_word: "utilisateur",
     page_word: "Page",
@@ -483,7 +490,8 @@ pub const FR: Strings = Strings {
     t_deactivated: "{email} a été désactivé.",
     t_reactivated: "{email} a été réactivé.",
     t_deleted: "{email} a été supprimé.",
-    t_sessions_revoked: "{n} session(s) révoquée(s).",
+    t_sessions_revoked: "{n} sessions révoquées.",
+    t_session_revoked: "{n} session révoquée.",
     delete_user: "Supprimer l'utilisateur",
     delete_lead: "Cela supprime définitivement {email} et ses adhésions. C'est irréversible ; le journal d'audit est conservé.",
     remove_from_project: "Retirer du projet",
@@ -492,7 +500,8 @@ pub const FR: Strings = Strings {
     type_email_to_confirm: "Saisissez l'e-mail de l'utilisateur pour confirmer",
     select_all: "Tout sélectionner sur cette page",
     select_row: "Sélectionner {email}",
-    n_selected: "{n} sélectionné(s)",
+    n_selected: "{n} sélectionnés",
+    one_selected: "{n} sélectionné",
     bulk_actions: "Actions groupées",
     deactivate_selected: "Désactiver la sélection",
     reactivate_selected: "Réactiver la sélection",
@@ -584,6 +593,52 @@ pub fn strings(lang: Language) -> &'static Strings {
     }
 }
 
+impl Strings {
+    pub fn language(&self) -> Language {
+        Language::parse(self.code)
+    }
+
+    /// `n` grouped the language's way: 1,000,000 or 1 000 000.
+    pub fn number(&self, n: u64) -> String {
+        number(self.language(), n)
+    }
+
+    /// `one` or `other` by the language's plural rule for `n`, with `{n}` filled in (grouped).
+    pub fn count(&self, n: u64, one: &str, other: &str) -> String {
+        let template = if is_one(self.language(), n) {
+            one
+        } else {
+            other
+        };
+        fill(template, &[("n", &self.number(n))])
+    }
+}
+
+/// Whether `n` takes the singular: 1 in English; 0 and 1 in French.
+pub fn is_one(lang: Language, n: u64) -> bool {
+    match lang {
+        Language::En => n == 1,
+        Language::Fr => n <= 1,
+    }
+}
+
+/// `n` with thousands grouped: commas in English, narrow no-break spaces in French.
+pub fn number(lang: Language, n: u64) -> String {
+    let digits = n.to_string();
+    let sep = match lang {
+        Language::En => ",",
+        Language::Fr => "\u{202F}",
+    };
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(sep);
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// Fills `{name}` placeholders of a translated template.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
@@ -591,4 +646,33 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
         out = out.replace(&format!("{{{k}}}"), v);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_follow_each_language() {
+        assert_eq!(EN.count(1, EN.one_selected, EN.n_selected), "1 selected");
+        assert_eq!(
+            EN.count(0, EN.t_session_revoked, EN.t_sessions_revoked),
+            "0 sessions revoked."
+        );
+        assert_eq!(
+            FR.count(0, FR.t_session_revoked, FR.t_sessions_revoked),
+            "0 session révoquée."
+        );
+        assert_eq!(
+            FR.count(2, FR.one_selected, FR.n_selected),
+            "2 sélectionnés"
+        );
+        assert_eq!(EN.number(1_000_000), "1,000,000");
+        assert_eq!(FR.number(1_000_000), "1\u{202F}000\u{202F}000");
+        assert_eq!(EN.number(999), "999");
+        assert_eq!(
+            FR.count(1234, "{n} utilisateur", "{n} utilisateurs"),
+            "1\u{202F}234 utilisateurs"
+        );
+    }
 }

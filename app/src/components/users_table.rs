@@ -218,7 +218,7 @@ pub fn Pager(
     more: bool,
 ) -> impl IntoView {
     let s = strings;
-    let noun = if total == 1 {
+    let noun = if crate::i18n::is_one(s.language(), total) {
         s.user_word
     } else {
         s.users_word
@@ -233,7 +233,7 @@ pub fn Pager(
     view! {
         <form class="pager" method="get" action=action>
             <HiddenFields fields=hidden />
-            {sizes.then(|| view! { <span class="muted">{format!("{total}{} {noun}", if more { "+" } else { "" })}</span> })}
+            {sizes.then(|| view! { <span class="muted">{format!("{}{} {noun}", s.number(total), if more { "+" } else { "" })}</span> })}
             <div class="pager-spacer"></div>
             {sizes.then(|| view! {
                 <label for="page-size" class="muted">{s.rows_per_page}</label>

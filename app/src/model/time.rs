@@ -45,7 +45,7 @@ pub fn relative(ms: i64, now: i64, lang: Language) -> String {
         _ => (
             s / 31_536_000,
             if s / 31_536_000 == 1 { "year" } else { "years" },
-            "an(s)",
+            if s / 31_536_000 == 1 { "an" } else { "ans" },
         ),
     };
     match lang {

@@ -348,7 +348,7 @@ fn SessionsList(
         spawn_local(async move {
             match revoke_my_sessions(session).await {
                 Ok(n) => {
-                    toaster.success(fill(s.t_sessions_revoked, &[("n", &n.to_string())]));
+                    toaster.success(s.count(n, s.t_session_revoked, s.t_sessions_revoked));
                     on_change.run(());
                 }
                 Err(e) => toaster.error(e.to_string()),

@@ -5,7 +5,7 @@ use crate::api::{
     two_factor_status,
 };
 use crate::components::{use_toaster, Modal};
-use crate::i18n::{fill, Strings};
+use crate::i18n::Strings;
 use crate::model::{AppError, TotpSetup};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -42,7 +42,7 @@ pub fn TwoFactorCard(s: &'static Strings) -> impl IntoView {
                 {move || Suspend::new(async move {
                     match status.await {
                         Ok(st) if st.enabled => view! {
-                            <p>{fill(t.two_factor_on, &[("n", &st.recovery_codes_left.to_string())])}</p>
+                            <p>{s.count(st.recovery_codes_left.max(0) as u64, t.two_factor_on_one, t.two_factor_on)}</p>
                             <div class="form-actions">
                                 <button type="button" class="button" on:click=move |_| open.set(Some(Open::Regenerate))>
                                     {t.regenerate_codes}

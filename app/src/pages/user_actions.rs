@@ -188,7 +188,7 @@ impl Actions {
         let s = self.s;
         let call = revoke_user_sessions(self.slug.get_untracked(), id, session);
         self.act(call, move |n| {
-            fill(s.t_sessions_revoked, &[("n", &n.to_string())])
+            s.count(n, s.t_session_revoked, s.t_sessions_revoked)
         });
     }
 

@@ -458,7 +458,7 @@ fn BulkBar(
                 let group = RwSignal::new(String::new());
                 view! {
                     <div class="bulk-bar" role="region" aria-label=s.bulk_actions>
-                        <strong>{move || fill(s.n_selected, &[("n", &count().to_string())])}</strong>
+                        <strong>{move || s.count(count() as u64, s.one_selected, s.n_selected)}</strong>
                         {move || can.get().deactivate.then(|| view! {
                             <button type="button" class="button" on:click=move |_| run.run(BulkAction::Deactivate)>
                                 {s.deactivate_selected}
