@@ -71,7 +71,14 @@ impl TestDb {
 
     /// Closes and removes the database.
     pub async fn drop_db(self) {
-        self.db.close().await;
+        // Closing waits for every connection to come back; one still held by a task the test
+        // left behind must not hang the suite (the database is dropped with FORCE anyway).
+        if tokio::time::timeout(std::time::Duration::from_secs(10), self.db.close())
+            .await
+            .is_err()
+        {
+            eprintln!("test database pool did not close within 10 s: a connection is still held");
+        }
         match self.cleanup {
             Cleanup::File(f) => {
                 for suffix in ["", "-wal", "-shm"] {
