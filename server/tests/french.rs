@@ -81,6 +81,10 @@ fn english() -> Vec<(&'static str, String)> {
             app::pages::account_text::EN.entries(),
             app::pages::account_text::FR.entries(),
         ),
+        (
+            app::pages::detail_text::EN.entries(),
+            app::pages::detail_text::FR.entries(),
+        ),
     ];
     for (en, fr) in tables {
         for ((name, e), (_, f)) in en.into_iter().zip(fr) {

@@ -96,6 +96,7 @@ fn form_error(err: RwSignal<Option<AppError>>, fields: &'static [&'static str]) 
 
 #[component]
 fn ProfileCard(s: &'static Strings, viewer: Viewer) -> impl IntoView {
+    let d = super::detail_text::current();
     let t = super::account_text::current();
     let first = RwSignal::new(viewer.first_name.clone());
     let last = RwSignal::new(viewer.last_name.clone());
@@ -150,7 +151,7 @@ fn ProfileCard(s: &'static Strings, viewer: Viewer) -> impl IntoView {
     };
     view! {
         <section class="card" aria-labelledby="profile-heading">
-            <h2 id="profile-heading">{s.profile}</h2>
+            <h2 id="profile-heading">{d.profile}</h2>
             <form class="form" on:submit=submit novalidate=true>
                 {form_error(err, &["first_name", "last_name"])}
                 <div class="form-row">
@@ -342,6 +343,7 @@ fn SessionsList(
     sessions: Vec<SessionInfo>,
     on_change: Callback<()>,
 ) -> impl IntoView {
+    let d = super::detail_text::current();
     let t = super::account_text::current();
     let toaster = use_toaster();
     let revoke = move |session: Option<i64>| {
@@ -381,7 +383,7 @@ fn SessionsList(
                                 aria-label=fill(t.revoke_this, &[("what", &what)])
                                 on:click=move |_| revoke(Some(sid))
                             >
-                                {s.revoke}
+                                {d.revoke}
                             </button>
                         })}
                     </td>
@@ -400,12 +402,12 @@ fn SessionsList(
             <table class="table">
                 <thead>
                     <tr>
-                        <th scope="col">{s.device}</th>
-                        <th scope="col">{s.browser}</th>
-                        <th scope="col">{s.ip_address}</th>
-                        <th scope="col">{s.last_activity}</th>
-                        <th scope="col">{s.started}</th>
-                        <th scope="col"><span class="visually-hidden">{s.revoke}</span></th>
+                        <th scope="col">{d.device}</th>
+                        <th scope="col">{d.browser}</th>
+                        <th scope="col">{d.ip_address}</th>
+                        <th scope="col">{d.last_activity}</th>
+                        <th scope="col">{d.started}</th>
+                        <th scope="col"><span class="visually-hidden">{d.revoke}</span></th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -421,6 +423,7 @@ fn SignIns(
     page: Page<SignInEvent>,
     current: RwSignal<u32>,
 ) -> impl IntoView {
+    let d = super::detail_text::current();
     let t = super::account_text::current();
     if page.items.is_empty() && page.page <= 1 {
         return view! { <p class="muted">{t.no_sign_ins}</p> }.into_any();
@@ -453,10 +456,10 @@ fn SignIns(
             <table class="table">
                 <thead>
                     <tr>
-                        <th scope="col">{s.when}</th>
+                        <th scope="col">{d.when}</th>
                         <th scope="col">{t.result}</th>
-                        <th scope="col">{s.ip_address}</th>
-                        <th scope="col">{s.device}</th>
+                        <th scope="col">{d.ip_address}</th>
+                        <th scope="col">{d.device}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -48,6 +48,7 @@ pub fn InviteDialog(actions: Actions) -> impl IntoView {
 
 #[component]
 fn InviteFormView(actions: Actions, dir: Directory) -> impl IntoView {
+    let d = super::detail_text::current();
     let s = actions.s;
     let email = RwSignal::new(String::new());
     let default_role = if dir.roles.iter().any(|r| r == "end_user") {
@@ -183,7 +184,7 @@ fn InviteFormView(actions: Actions, dir: Directory) -> impl IntoView {
                 {field_error(err, "groups")}
             </fieldset>
             <div class="field">
-                <label for="invite-message">{s.personal_message}</label>
+                <label for="invite-message">{d.personal_message}</label>
                 <textarea
                     id="invite-message"
                     rows="3"
@@ -198,7 +199,7 @@ fn InviteFormView(actions: Actions, dir: Directory) -> impl IntoView {
             <div class="modal-actions">
                 <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{s.cancel}</button>
                 <button type="submit" class="button primary" disabled=move || busy.get()>
-                    {move || if busy.get() { s.sending } else { s.send_invitation }}
+                    {move || if busy.get() { d.sending } else { d.send_invitation }}
                 </button>
             </div>
         </form>
@@ -213,6 +214,7 @@ fn InviteSent(
     invited: Invited,
     dialog: RwSignal<Option<super::user_actions::Dialog>>,
 ) -> impl IntoView {
+    let d = super::detail_text::current();
     let copied = RwSignal::new(false);
     let url = invited.url.clone();
     let copy = move || {
@@ -222,9 +224,9 @@ fn InviteSent(
     let copy_once = copy.clone();
     view! {
         <div class="form">
-            <p role="status">{fill(s.invite_done_lead, &[("email", &invited.email)])}</p>
+            <p role="status">{fill(d.invite_done_lead, &[("email", &invited.email)])}</p>
             <div class="field">
-                <label for="registration-url">{s.registration_url}</label>
+                <label for="registration-url">{d.registration_url}</label>
                 <div class="input-row">
                     <input
                         id="registration-url"
@@ -235,7 +237,7 @@ fn InviteSent(
                         on:focus=move |ev| select_all(&ev)
                     />
                     <button type="button" class="button" on:click=move |_| copy_once()>
-                        {move || if copied.get() { s.copied } else { s.copy }}
+                        {move || if copied.get() { d.copied } else { d.copy }}
                     </button>
                 </div>
             </div>
@@ -249,7 +251,7 @@ fn InviteSent(
                         dialog.set(None);
                     }
                 >
-                    {s.copy_and_close}
+                    {d.copy_and_close}
                 </button>
             </div>
         </div>
@@ -276,11 +278,12 @@ fn select_all(ev: &leptos::ev::FocusEvent) {
 
 #[component]
 pub fn CancelInvitationDialog(actions: Actions, id: i64, email: String) -> impl IntoView {
+    let d = super::detail_text::current();
     let s = actions.s;
     let err = RwSignal::new(None::<AppError>);
     let busy = RwSignal::new(false);
     let toaster = use_toaster();
-    let lead = fill(s.cancel_invitation_lead, &[("email", &email)]);
+    let lead = fill(d.cancel_invitation_lead, &[("email", &email)]);
     let submit = {
         let actions = actions.clone();
         move |ev: leptos::ev::SubmitEvent| {
@@ -290,7 +293,7 @@ pub fn CancelInvitationDialog(actions: Actions, id: i64, email: String) -> impl 
             }
             let call = cancel_invitation(actions.slug.get_untracked(), id);
             actions.submit(busy, err, call, move |email| {
-                toaster.success(fill(s.t_invitation_cancelled, &[("email", &email)]))
+                toaster.success(fill(d.t_invitation_cancelled, &[("email", &email)]))
             });
         }
     };
@@ -299,7 +302,7 @@ pub fn CancelInvitationDialog(actions: Actions, id: i64, email: String) -> impl 
             <p>{lead}</p>
             {form_error(err, &[])}
             <div class="modal-actions">
-                <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{s.keep_invitation}</button>
+                <button type="button" class="button" on:click=move |_| actions.dialog.set(None)>{d.keep_invitation}</button>
                 <button type="submit" class="button danger" disabled=move || busy.get()>
                     {s.cancel_invitation}
                 </button>
@@ -317,16 +320,17 @@ pub fn InvitationCard(
     info: InvitationInfo,
     as_of: i64,
 ) -> impl IntoView {
+    let d = super::detail_text::current();
     let time = move |ms: i64| {
         view! { <time title=format_utc(ms)>{relative(ms, as_of, lang)}</time> }
     };
     let mail = match &info.mail {
-        None => s.mail_none.to_string(),
-        Some(MailState::Queued) => s.mail_queued.to_string(),
-        Some(MailState::Sent { .. }) => s.mail_sent.to_string(),
-        Some(MailState::Failed { error }) => fill(s.mail_failed, &[("error", error)]),
+        None => d.mail_none.to_string(),
+        Some(MailState::Queued) => d.mail_queued.to_string(),
+        Some(MailState::Sent { .. }) => d.mail_sent.to_string(),
+        Some(MailState::Failed { error }) => fill(d.mail_failed, &[("error", error)]),
         Some(MailState::Retrying { error, attempts }) => fill(
-            s.mail_retrying,
+            d.mail_retrying,
             &[("error", error), ("n", &attempts.to_string())],
         ),
     };
@@ -336,18 +340,18 @@ pub fn InvitationCard(
     };
     view! {
         <section class="card" aria-labelledby="invitation-heading">
-            <h2 id="invitation-heading">{s.invitation}</h2>
+            <h2 id="invitation-heading">{d.invitation}</h2>
             <dl class="details">
-                <dt>{s.invited_by}</dt>
-                <dd>{info.invited_by.clone().unwrap_or_else(|| s.someone.to_string())}</dd>
-                <dt>{s.sent_at}</dt>
+                <dt>{d.invited_by}</dt>
+                <dd>{info.invited_by.clone().unwrap_or_else(|| d.someone.to_string())}</dd>
+                <dt>{d.sent_at}</dt>
                 <dd>{time(info.sent_at)}</dd>
-                <dt>{s.expires}</dt>
+                <dt>{d.expires}</dt>
                 <dd>
                     {time(info.expires_at)}
                     {info.expired.then(|| view! { " "<span class="badge badge-inactive">{s.expired}</span> })}
                 </dd>
-                <dt>{s.invitation_mail}</dt>
+                <dt>{d.invitation_mail}</dt>
                 <dd class=mail_class>{mail}</dd>
             </dl>
         </section>

@@ -9,6 +9,7 @@ mod account;
 pub mod account_text;
 mod console;
 mod credentials;
+pub mod detail_text;
 mod invitations;
 mod login;
 mod sections;

@@ -19,6 +19,7 @@ enum Open {
 
 #[component]
 pub fn TwoFactorCard(s: &'static Strings) -> impl IntoView {
+    let d = super::detail_text::current();
     let t = super::account_text::current();
     let status = Resource::new(|| (), |_| two_factor_status());
     let open = RwSignal::new(None::<Open>);
@@ -37,7 +38,7 @@ pub fn TwoFactorCard(s: &'static Strings) -> impl IntoView {
     });
     view! {
         <section class="card" aria-labelledby="two-factor-heading">
-            <h2 id="two-factor-heading">{s.two_factor}</h2>
+            <h2 id="two-factor-heading">{d.two_factor}</h2>
             <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
                 {move || Suspend::new(async move {
                     match status.await {
@@ -99,7 +100,7 @@ fn Setup(s: &'static Strings, close: Callback<()>) -> impl IntoView {
                         <div hidden=move || codes.with(Option::is_some)>
                             <ScanAndConfirm setup=setup codes=codes />
                         </div>
-                        {move || codes.get().map(|c| view! { <RecoveryCodes s=s codes=c close=close enabled=true /> })}
+                        {move || codes.get().map(|c| view! { <RecoveryCodes codes=c close=close enabled=true /> })}
                     }
                     .into_any(),
                     Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
@@ -162,12 +163,8 @@ fn ScanAndConfirm(setup: TotpSetup, codes: RwSignal<Option<Vec<String>>>) -> imp
 
 /// The recovery codes, shown once: copy, download, done.
 #[component]
-fn RecoveryCodes(
-    s: &'static Strings,
-    codes: Vec<String>,
-    close: Callback<()>,
-    enabled: bool,
-) -> impl IntoView {
+fn RecoveryCodes(codes: Vec<String>, close: Callback<()>, enabled: bool) -> impl IntoView {
+    let d = super::detail_text::current();
     let t = super::account_text::current();
     let text = codes.join("\n");
     let href = format!(
@@ -192,7 +189,7 @@ fn RecoveryCodes(
             </ul>
             <div class="modal-actions">
                 <button type="button" class="button" on:click=copy>
-                    {move || if copied.get() { s.copied } else { s.copy }}
+                    {move || if copied.get() { d.copied } else { d.copy }}
                 </button>
                 <a class="button" href=href download="roster-recovery-codes.txt">{t.download}</a>
                 <button type="button" class="button primary" on:click=move |_| close.run(())>{t.done}</button>
@@ -257,6 +254,6 @@ fn Proof(s: &'static Strings, close: Callback<()>, disable: bool) -> impl IntoVi
                 </button>
             </div>
         </form>
-        {move || codes.get().map(|c| view! { <RecoveryCodes s=s codes=c close=close enabled=false /> })}
+        {move || codes.get().map(|c| view! { <RecoveryCodes codes=c close=close enabled=false /> })}
     }
 }

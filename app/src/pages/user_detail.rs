@@ -13,6 +13,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
+    let d = super::detail_text::current();
     let s: &'static Strings = use_context::<&'static Strings>().unwrap_or(&EN);
     let viewer = use_context::<Viewer>();
     let lang = viewer.as_ref().map(|v| v.language).unwrap_or_default();
@@ -74,8 +75,8 @@ pub fn UserDetailPage() -> impl IntoView {
                                 Ok(u) => view! { <Detail s=s lang=lang user=u actions=actions /> }.into_any(),
                                 Err(e) => view! {
                                     <div class="error-state" role="alert">
-                                        <p>{s.user_failed}" "{e.to_string()}</p>
-                                        <a class="button" href=back()>{s.back_to_users}</a>
+                                        <p>{d.user_failed}" "{e.to_string()}</p>
+                                        <a class="button" href=back()>{d.back_to_users}</a>
                                     </div>
                                 }
                                 .into_any(),
@@ -89,7 +90,7 @@ pub fn UserDetailPage() -> impl IntoView {
     };
     let activity_view = view! {
         <section class="card" aria-labelledby="activity-heading">
-            <h2 id="activity-heading">{s.activity}</h2>
+            <h2 id="activity-heading">{d.activity}</h2>
             <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
                 {move || Suspend::new(async move {
                     match activity.await {
@@ -112,7 +113,7 @@ pub fn UserDetailPage() -> impl IntoView {
     .into_any();
 
     view! {
-        <p class="breadcrumb"><a href=back>{"← "}{s.back_to_users}</a></p>
+        <p class="breadcrumb"><a href=back>{"← "}{d.back_to_users}</a></p>
         {body}
         {activity_view}
         <UserDialogs actions=actions />
@@ -126,6 +127,7 @@ fn Detail(
     user: UserDetail,
     actions: Actions,
 ) -> impl IntoView {
+    let d = super::detail_text::current();
     let can = actions.can.get_untracked();
     let id = user.id;
     let email = user.email.clone();
@@ -216,7 +218,7 @@ fn Detail(
         buttons.push(
             view! {
                 <button type="button" class="button" on:click=move |_| a.reset_two_factor(id)>
-                    {s.reset_two_factor}
+                    {d.reset_two_factor}
                 </button>
             }
             .into_any(),
@@ -227,7 +229,7 @@ fn Detail(
         buttons.push(
             view! {
                 <button type="button" class="button" on:click=move |_| a.send_verification(id)>
-                    {s.send_verification}
+                    {d.send_verification}
                 </button>
             }
             .into_any(),
@@ -293,7 +295,7 @@ fn Detail(
         })
         .collect_view();
     let permissions = if user.permissions.is_empty() {
-        view! { <p class="muted">{s.no_permissions}</p> }.into_any()
+        view! { <p class="muted">{d.no_permissions}</p> }.into_any()
     } else {
         view! {
             <ul class="chips">
@@ -303,14 +305,14 @@ fn Detail(
         .into_any()
     };
     let sessions = if user.sessions.is_empty() {
-        view! { <p class="muted">{s.no_sessions}</p> }.into_any()
+        view! { <p class="muted">{d.no_sessions}</p> }.into_any()
     } else {
         let rows = user
             .sessions
             .iter()
             .map(|x| {
                 let what = if x.current {
-                    s.this_session.to_string()
+                    d.this_session.to_string()
                 } else {
                     format!("{} · {} · {}", x.browser, x.os, x.ip)
                 };
@@ -328,10 +330,10 @@ fn Detail(
                                 <button
                                     type="button"
                                     class="button"
-                                    aria-label=fill(s.revoke_session, &[("what", &what)])
+                                    aria-label=fill(d.revoke_session, &[("what", &what)])
                                     on:click=move |_| a.revoke(id, Some(sid))
                                 >
-                                    {s.revoke}
+                                    {d.revoke}
                                 </button>
                             })}
                         </td>
@@ -344,12 +346,12 @@ fn Detail(
                 <table class="table">
                     <thead>
                         <tr>
-                            <th scope="col">{s.device}</th>
-                            <th scope="col">{s.browser}</th>
-                            <th scope="col">{s.ip_address}</th>
-                            <th scope="col">{s.last_activity}</th>
-                            <th scope="col">{s.started}</th>
-                            <th scope="col"><span class="visually-hidden">{s.revoke}</span></th>
+                            <th scope="col">{d.device}</th>
+                            <th scope="col">{d.browser}</th>
+                            <th scope="col">{d.ip_address}</th>
+                            <th scope="col">{d.last_activity}</th>
+                            <th scope="col">{d.started}</th>
+                            <th scope="col"><span class="visually-hidden">{d.revoke}</span></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -365,13 +367,13 @@ fn Detail(
             .map(|c| {
                 let mut links = Vec::new();
                 if !c.terms_url.is_empty() {
-                    links.push(format!("{} ({})", s.terms, c.terms_url));
+                    links.push(format!("{} ({})", d.terms, c.terms_url));
                 }
                 if !c.privacy_url.is_empty() {
-                    links.push(format!("{} ({})", s.privacy_policy, c.privacy_url));
+                    links.push(format!("{} ({})", d.privacy_policy, c.privacy_url));
                 }
                 let line = fill(
-                    s.consent_line,
+                    d.consent_line,
                     &[
                         ("links", &links.join(", ")),
                         ("project", &c.project_name),
@@ -383,7 +385,7 @@ fn Detail(
             .collect_view();
         view! {
             <section class="card" aria-labelledby="consents-heading">
-                <h2 id="consents-heading">{s.consents}</h2>
+                <h2 id="consents-heading">{d.consents}</h2>
                 <ul class="plain-list">{items}</ul>
             </section>
         }
@@ -394,7 +396,7 @@ fn Detail(
     let revoke_all = (can.revoke && !user.sessions.is_empty()).then(|| {
         let a = actions.clone();
         view! {
-            <button type="button" class="button" on:click=move |_| a.revoke_all(id)>{s.revoke_all}</button>
+            <button type="button" class="button" on:click=move |_| a.revoke_all(id)>{d.revoke_all}</button>
         }
     });
 
@@ -410,7 +412,7 @@ fn Detail(
         {guard_note.map(|n| view! { <p class="note" id="guard-note">{n}</p> })}
         <div class="detail-grid">
             <section class="card" aria-labelledby="profile-heading">
-                <h2 id="profile-heading">{s.profile}</h2>
+                <h2 id="profile-heading">{d.profile}</h2>
                 <dl class="details">
                     <dt>{s.email}</dt>
                     <dd>{user.email.clone()}</dd>
@@ -420,22 +422,22 @@ fn Detail(
                     <dd>{user.last_name.clone()}</dd>
                     <dt>{s.phone}</dt>
                     <dd>{user.phone.clone().unwrap_or_else(|| "—".into())}</dd>
-                    <dt>{s.email_verified}</dt>
+                    <dt>{d.email_verified}</dt>
                     <dd>
                         {match user.email_verified_at {
                             Some(at) => time(Some(at)).into_any(),
-                            None => view! { <span class="muted">{s.not_verified}</span> }.into_any(),
+                            None => view! { <span class="muted">{d.not_verified}</span> }.into_any(),
                         }}
                     </dd>
-                    <dt>{s.two_factor}</dt>
-                    <dd>{if user.two_factor { s.state_on } else { s.state_off }}</dd>
+                    <dt>{d.two_factor}</dt>
+                    <dd>{if user.two_factor { d.state_on } else { d.state_off }}</dd>
                     <dt>{s.status}</dt>
                     <dd>{status_badge(s, user.status)}</dd>
                     <dt>{s.role}</dt>
                     <dd>{user.role.clone()}</dd>
                     <dt>{s.groups}</dt>
                     <dd>{if user.groups.is_empty() { "—".to_string() } else { user.groups.join(", ") }}</dd>
-                    <dt>{s.joined}</dt>
+                    <dt>{d.joined}</dt>
                     <dd>{time(Some(user.created_at))}</dd>
                     <dt>{s.col_last_sign_in}</dt>
                     <dd>{time(user.last_sign_in_at)}</dd>
@@ -447,11 +449,11 @@ fn Detail(
                 {invitation_card}
                 {consents}
                 <section class="card" aria-labelledby="permissions-heading">
-                    <h2 id="permissions-heading">{s.effective_permissions}</h2>
+                    <h2 id="permissions-heading">{d.effective_permissions}</h2>
                     {permissions}
                 </section>
                 <section class="card" aria-labelledby="memberships-heading">
-                    <h2 id="memberships-heading">{s.memberships}</h2>
+                    <h2 id="memberships-heading">{d.memberships}</h2>
                     <div class="table-scroll">
                         <table class="table">
                             <thead>
@@ -459,7 +461,7 @@ fn Detail(
                                     <th scope="col">{s.project}</th>
                                     <th scope="col">{s.role}</th>
                                     <th scope="col">{s.groups}</th>
-                                    <th scope="col">{s.joined}</th>
+                                    <th scope="col">{d.joined}</th>
                                 </tr>
                             </thead>
                             <tbody>{memberships}</tbody>
@@ -470,7 +472,7 @@ fn Detail(
         </div>
         <section class="card" aria-labelledby="sessions-heading">
             <div class="label-row">
-                <h2 id="sessions-heading">{s.active_sessions}</h2>
+                <h2 id="sessions-heading">{d.active_sessions}</h2>
                 {revoke_all}
             </div>
             {sessions}
@@ -488,8 +490,9 @@ fn Activity(
     /// This page's URL, for the pager's form.
     action: String,
 ) -> impl IntoView {
+    let d = super::detail_text::current();
     if page.items.is_empty() && page.page <= 1 {
-        return view! { <p class="muted">{s.no_activity}</p> }.into_any();
+        return view! { <p class="muted">{d.no_activity}</p> }.into_any();
     }
     let as_of = page.as_of;
     let pages = page.pages();
@@ -514,12 +517,12 @@ fn Activity(
             <table class="table activity-table">
                 <thead>
                     <tr>
-                        <th scope="col">{s.when}</th>
-                        <th scope="col">{s.event}</th>
-                        <th scope="col">{s.by}</th>
-                        <th scope="col">{s.ip_address}</th>
-                        <th scope="col">{s.device}</th>
-                        <th scope="col">{s.details}</th>
+                        <th scope="col">{d.when}</th>
+                        <th scope="col">{d.event}</th>
+                        <th scope="col">{d.by}</th>
+                        <th scope="col">{d.ip_address}</th>
+                        <th scope="col">{d.device}</th>
+                        <th scope="col">{d.details}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
