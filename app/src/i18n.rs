@@ -132,7 +132,10 @@ strings_table! {
     group_to_add,
     add_to_group,
     clear_selection,
-    t_bulk,
+    bulk_changed_one,
+    bulk_changed,
+    bulk_refused_one,
+    bulk_refused,
     bulk_result,
     refused,
     changed,
@@ -264,7 +267,10 @@ pub const EN: Strings = Strings {
     group_to_add: "Group to add",
     add_to_group: "Add to group",
     clear_selection: "Clear selection",
-    t_bulk: "{changed} changed, {refused} refused.",
+    bulk_changed_one: "{n} changed",
+    bulk_changed: "{n} changed",
+    bulk_refused_one: "{n} refused",
+    bulk_refused: "{n} refused",
     bulk_result: "Result of the bulk action",
     refused: "Refused",
     changed: "Changed",
@@ -396,7 +402,10 @@ pub const FR: Strings = Strings {
     group_to_add: "Groupe à ajouter",
     add_to_group: "Ajouter au groupe",
     clear_selection: "Effacer la sélection",
-    t_bulk: "{changed} modifié(s), {refused} refusé(s).",
+    bulk_changed_one: "{n} modifié",
+    bulk_changed: "{n} modifiés",
+    bulk_refused_one: "{n} refusé",
+    bulk_refused: "{n} refusés",
     bulk_result: "Résultat de l'action groupée",
     refused: "Refusés",
     changed: "Modifiés",
@@ -440,6 +449,17 @@ impl Strings {
             other
         };
         fill(template, &[("n", &self.number(n))])
+    }
+}
+
+impl Strings {
+    /// What a bulk action did: "3 changed, 1 refused." in the language's plurals.
+    pub fn bulk_summary(&self, changed: usize, refused: usize) -> String {
+        format!(
+            "{}, {}.",
+            self.count(changed as u64, self.bulk_changed_one, self.bulk_changed),
+            self.count(refused as u64, self.bulk_refused_one, self.bulk_refused)
+        )
     }
 }
 
@@ -496,6 +516,8 @@ mod tests {
             FR.count(2, FR.one_selected, FR.n_selected),
             "2 sélectionnés"
         );
+        assert_eq!(EN.bulk_summary(0, 1), "0 changed, 1 refused.");
+        assert_eq!(FR.bulk_summary(2, 0), "2 modifiés, 0 refusé.");
         assert_eq!(EN.number(1_000_000), "1,000,000");
         assert_eq!(FR.number(1_000_000), "1\u{202F}000\u{202F}000");
         assert_eq!(EN.number(999), "999");

@@ -4,7 +4,7 @@
 use super::user_actions::{Actions, Can, Dialog, UserDialogs};
 use crate::api::{bulk_users, list_users, project_directory};
 use crate::components::{use_toaster, HiddenFields, NoScriptSubmit, Pager, UsersTable};
-use crate::i18n::{fill, Strings, EN};
+use crate::i18n::{Strings, EN};
 use crate::model::{BulkAction, BulkSummary, Guard, Status, UserQuery, UserRow, UserSort, Viewer};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -77,13 +77,7 @@ pub fn UsersPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match bulk_users(project.clone(), ids, action.clone()).await {
                 Ok(sum) => {
-                    let text = fill(
-                        s.t_bulk,
-                        &[
-                            ("changed", &sum.changed.len().to_string()),
-                            ("refused", &sum.refused.len().to_string()),
-                        ],
-                    );
+                    let text = s.bulk_summary(sum.changed.len(), sum.refused.len());
                     if action == BulkAction::Deactivate && !sum.changed_ids.is_empty() {
                         let undo_ids = sum.changed_ids.clone();
                         toaster.with_undo(
@@ -519,13 +513,7 @@ fn BulkBar(
 fn BulkResult(s: &'static Strings, summary: RwSignal<Option<BulkSummary>>) -> impl IntoView {
     move || {
         summary.get().map(|sum| {
-            let text = fill(
-                s.t_bulk,
-                &[
-                    ("changed", &sum.changed.len().to_string()),
-                    ("refused", &sum.refused.len().to_string()),
-                ],
-            );
+            let text = s.bulk_summary(sum.changed.len(), sum.refused.len());
             view! {
                 <section class="card bulk-result" role="status" aria-label=s.bulk_result>
                     <div class="label-row">
