@@ -7,7 +7,9 @@ use super::mail_text::Kind;
 use super::throttle::{lock_if_reached, release_attempt, reserve_attempt};
 use super::util::now_ms;
 use super::AppState;
-use crate::model::{AppError, Page, ProfileForm, SessionInfo, SignInEvent};
+use crate::model::{
+    AppError, Page, ProfileForm, ProjectSummary, RequiredStep, SessionInfo, SignInEvent,
+};
 use serde_json::json;
 use sqlx::Row;
 
@@ -361,4 +363,54 @@ pub async fn sign_ins(
         as_of: now_ms(),
         more: false,
     })
+}
+
+/// Why the account page comes first.
+pub fn step_message(step: RequiredStep) -> &'static str {
+    match step {
+        RequiredStep::ChangePassword => "Choose a new password on your account page first.",
+        RequiredStep::SetUpTwoFactor => {
+            "Set up two-factor authentication on your account page first: your project requires it of administrators."
+        }
+    }
+}
+
+/// The step the person must take first, if any: a temporary password to replace, or
+/// two-factor authentication that a project they administer requires.
+pub(crate) async fn required_step(
+    db: &super::Db,
+    user_id: i64,
+    must_change_password: bool,
+    projects: &[ProjectSummary],
+) -> Result<Option<RequiredStep>, AppError> {
+    if must_change_password {
+        return Ok(Some(RequiredStep::ChangePassword));
+    }
+    // Administrators: anyone holding a users:*, roles, groups or project permission there.
+    let admin_of: Vec<String> = projects
+        .iter()
+        .filter(|p| {
+            p.permissions.iter().any(|x| {
+                x.starts_with("users:")
+                    || x == "roles:manage"
+                    || x == "groups:manage"
+                    || x == "project:manage"
+            })
+        })
+        .map(|p| p.id.to_string())
+        .collect();
+    if admin_of.is_empty() {
+        return Ok(None);
+    }
+    // Project ids come from the database (integers), so inlining them is safe.
+    let needed: Option<i64> = sqlx::query_scalar(&format!(
+        "SELECT p.id FROM projects p WHERE p.require_admin_2fa <> 0 AND p.id IN ({}) \
+           AND NOT EXISTS (SELECT 1 FROM totp_secrets t WHERE t.user_id = $1 AND t.enabled_at IS NOT NULL) \
+         LIMIT 1",
+        admin_of.join(",")
+    ))
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(needed.map(|_| RequiredStep::SetUpTwoFactor))
 }

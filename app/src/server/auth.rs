@@ -201,7 +201,9 @@ impl Auth {
         let p = self.any_principal()?;
         match p.required {
             None => Ok(p),
-            Some(step) => Err(AppError::Conflict(step_message(step).into())),
+            Some(step) => Err(AppError::Conflict(
+                super::account::step_message(step).into(),
+            )),
         }
     }
 
@@ -209,55 +211,6 @@ impl Auth {
     pub fn any_principal(&self) -> Result<&Principal, AppError> {
         self.0.as_deref().ok_or(AppError::Unauthenticated)
     }
-}
-
-pub fn step_message(step: RequiredStep) -> &'static str {
-    match step {
-        RequiredStep::ChangePassword => "Choose a new password on your account page first.",
-        RequiredStep::SetUpTwoFactor => {
-            "Set up two-factor authentication on your account page first: your project requires it of administrators."
-        }
-    }
-}
-
-/// The step the person must take first, if any: a temporary password to replace, or
-/// two-factor authentication that a project they administer requires.
-async fn required_step(
-    db: &super::Db,
-    user_id: i64,
-    must_change_password: bool,
-    projects: &[ProjectSummary],
-) -> Result<Option<RequiredStep>, AppError> {
-    if must_change_password {
-        return Ok(Some(RequiredStep::ChangePassword));
-    }
-    // Administrators: anyone holding a users:*, roles, groups or project permission there.
-    let admin_of: Vec<String> = projects
-        .iter()
-        .filter(|p| {
-            p.permissions.iter().any(|x| {
-                x.starts_with("users:")
-                    || x == "roles:manage"
-                    || x == "groups:manage"
-                    || x == "project:manage"
-            })
-        })
-        .map(|p| p.id.to_string())
-        .collect();
-    if admin_of.is_empty() {
-        return Ok(None);
-    }
-    // Project ids come from the database (integers), so inlining them is safe.
-    let needed: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT p.id FROM projects p WHERE p.require_admin_2fa <> 0 AND p.id IN ({}) \
-           AND NOT EXISTS (SELECT 1 FROM totp_secrets t WHERE t.user_id = $1 AND t.enabled_at IS NOT NULL) \
-         LIMIT 1",
-        admin_of.join(",")
-    ))
-    .bind(user_id)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(needed.map(|_| RequiredStep::SetUpTwoFactor))
 }
 
 /// Resolves a session token to its principal, refusing revoked, expired and idle sessions and
@@ -297,7 +250,8 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
     let is_superadmin = row.try_get::<i64, _>("is_superadmin")? != 0;
     let projects = store::project_permissions(&state.db, user_id, is_superadmin).await?;
     let must_change = row.try_get::<i64, _>("must_change_password")? != 0;
-    let required = required_step(&state.db, user_id, must_change, &projects).await?;
+    let required =
+        super::account::required_step(&state.db, user_id, must_change, &projects).await?;
     Ok(Some(Principal {
         user_id,
         email: row.try_get("email")?,
@@ -601,59 +555,6 @@ pub async fn sign_in(
     }))
 }
 
-/// How far back a browser counts as known for the new-device notice.
-pub const KNOWN_DEVICE_MS: i64 = 90 * 24 * 3600 * 1000;
-
-/// Mails the person when they sign in from a browser, OS and device type the account has not
-/// used in 90 days (and it has signed in before: a first sign-in is no news).
-async fn notice_new_device(
-    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
-    state: &AppState,
-    meta: &RequestMeta,
-    user_id: i64,
-    now: i64,
-    (browser, os, device): (&str, &str, &str),
-) -> Result<(), AppError> {
-    let since = now - KNOWN_DEVICE_MS;
-    // A browser is known by its name, not its version: updates are no news.
-    let family = |b: &str| b.split(' ').next().unwrap_or_default().to_string();
-    let seen = sqlx::query(
-        "SELECT DISTINCT browser, os, device FROM sessions WHERE user_id = $1 AND created_at > $2 LIMIT 500",
-    )
-    .bind(user_id)
-    .bind(since)
-    .fetch_all(&mut **tx)
-    .await?;
-    if seen.is_empty() {
-        return Ok(());
-    }
-    for r in &seen {
-        let (b, o, d): (String, String, String) = (
-            r.try_get("browser")?,
-            r.try_get("os")?,
-            r.try_get("device")?,
-        );
-        if family(&b) == family(browser) && o == os && d == device {
-            return Ok(());
-        }
-    }
-    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    let when = crate::model::time::format_utc(now);
-    let what = format!("{browser} on {os} ({})", device.to_lowercase());
-    let link = format!("{}/account", state.auth.public_url.trim_end_matches('/'));
-    let kind = super::mail_text::Kind::NewSignIn {
-        when: &when,
-        device: &what,
-        ip: &meta.ip,
-        link: &link,
-    };
-    super::mail_text::queue_for(tx, user_id, &email, kind).await?;
-    Ok(())
-}
-
 /// A session just opened: its cookie token and id.
 pub struct OpenedSession {
     pub token: String,
@@ -671,7 +572,8 @@ pub async fn open_session(
 ) -> Result<OpenedSession, AppError> {
     let token = new_token();
     let (browser, os, device) = parse_user_agent(&meta.user_agent);
-    notice_new_device(tx, state, meta, user_id, now, (&browser, &os, &device)).await?;
+    super::devices::notice_new_device(tx, state, meta, user_id, now, (&browser, &os, &device))
+        .await?;
     // No fixation: whatever session the browser had is ended, and the new token is fresh.
     if let Some(old) = &meta.session_token {
         sqlx::query(

@@ -7,7 +7,7 @@ use super::auth::{AuthConfig, RequestMeta};
 use super::util::{hash_token, new_token};
 use super::Db;
 use crate::model::AppError;
-use sqlx::{Any, Transaction};
+use sqlx::{Any, Row, Transaction};
 
 const DEVICE_COOKIE: &str = "roster_device";
 const SECURE_DEVICE_COOKIE: &str = "__Host-roster_device";
@@ -90,5 +90,58 @@ pub async fn forget_all(tx: &mut Transaction<'static, Any>, user_id: i64) -> Res
         .bind(user_id)
         .execute(&mut **tx)
         .await?;
+    Ok(())
+}
+
+/// How far back a browser counts as known for the new-device notice.
+pub const KNOWN_DEVICE_MS: i64 = 90 * 24 * 3600 * 1000;
+
+/// Mails the person when they sign in from a browser, OS and device type the account has not
+/// used in 90 days (and it has signed in before: a first sign-in is no news).
+pub async fn notice_new_device(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    state: &super::AppState,
+    meta: &RequestMeta,
+    user_id: i64,
+    now: i64,
+    (browser, os, device): (&str, &str, &str),
+) -> Result<(), AppError> {
+    let since = now - KNOWN_DEVICE_MS;
+    // A browser is known by its name, not its version: updates are no news.
+    let family = |b: &str| b.split(' ').next().unwrap_or_default().to_string();
+    let seen = sqlx::query(
+        "SELECT DISTINCT browser, os, device FROM sessions WHERE user_id = $1 AND created_at > $2 LIMIT 500",
+    )
+    .bind(user_id)
+    .bind(since)
+    .fetch_all(&mut **tx)
+    .await?;
+    if seen.is_empty() {
+        return Ok(());
+    }
+    for r in &seen {
+        let (b, o, d): (String, String, String) = (
+            r.try_get("browser")?,
+            r.try_get("os")?,
+            r.try_get("device")?,
+        );
+        if family(&b) == family(browser) && o == os && d == device {
+            return Ok(());
+        }
+    }
+    let email: String = sqlx::query_scalar("SELECT email FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    let when = crate::model::time::format_utc(now);
+    let what = format!("{browser} on {os} ({})", device.to_lowercase());
+    let link = format!("{}/account", state.auth.public_url.trim_end_matches('/'));
+    let kind = super::mail_text::Kind::NewSignIn {
+        when: &when,
+        device: &what,
+        ip: &meta.ip,
+        link: &link,
+    };
+    super::mail_text::queue_for(tx, user_id, &email, kind).await?;
     Ok(())
 }
