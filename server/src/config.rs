@@ -1,10 +1,12 @@
 //! Configuration from the environment (each setting also has a command-line flag).
 use app::server::auth::{loopback_hosts, parse_public_url, AuthConfig, ThrottleConfig};
+use app::server::geoip::GeoIp;
 use app::server::mail::Mailer;
 use app::server::password::PasswordConfig;
 use clap::Args;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[derive(Debug, Clone, Args)]
@@ -74,6 +76,10 @@ pub struct Config {
     /// How long a locked account stays locked.
     #[arg(long, env = "ROSTER_LOCK_MINUTES", default_value_t = 60)]
     pub lock_minutes: u64,
+    /// A MaxMind DB file (GeoLite2-City.mmdb) giving sessions and sign-ins an approximate
+    /// location. Unset: no location is shown.
+    #[arg(long, env = "ROSTER_GEOIP_DB")]
+    pub geoip_db: Option<PathBuf>,
 }
 
 impl Config {
@@ -139,6 +145,11 @@ impl Config {
             }
         };
         Mailer::new(url, &from).map(Some)
+    }
+
+    /// The GeoIP database, read now; a missing or broken file is logged and left out.
+    pub fn geoip(&self) -> Option<Arc<GeoIp>> {
+        GeoIp::configured(self.geoip_db.as_deref())
     }
 
     pub fn passwords(&self) -> PasswordConfig {

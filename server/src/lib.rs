@@ -66,6 +66,7 @@ pub async fn prepare(config: &config::Config) -> Result<AppState, String> {
         db,
         passwords,
         auth: Arc::new(auth),
+        geoip: config.geoip(),
     })
 }
 

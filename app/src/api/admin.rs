@@ -17,8 +17,15 @@ pub async fn get_user(project: String, id: i64) -> Result<UserDetail, AppError> 
     let p = c.auth.principal()?;
     let project_id = p.require(Permission::UsersRead, &project)?;
     let idle_cutoff = crate::server::util::now_ms() - c.state.auth.idle_timeout.as_millis() as i64;
-    let mut user =
-        crate::server::admin::detail(&c.state.db, p, project_id, id, idle_cutoff).await?;
+    let mut user = crate::server::admin::detail(
+        &c.state.db,
+        c.state.geoip.as_deref(),
+        p,
+        project_id,
+        id,
+        idle_cutoff,
+    )
+    .await?;
     if user.status == crate::model::Status::Invited {
         user.invitation = crate::server::invitations::info(&c.state, project_id, id).await?;
     }
@@ -42,7 +49,15 @@ pub async fn user_activity(
     let c = super::ctx::ctx()?;
     let p = c.auth.principal()?;
     let project_id = p.require(Permission::UsersRead, &project)?;
-    crate::server::admin::activity(&c.state.db, p, project_id, id, page).await
+    crate::server::admin::activity(
+        &c.state.db,
+        c.state.geoip.as_deref(),
+        p,
+        project_id,
+        id,
+        page,
+    )
+    .await
 }
 
 #[server(input = Json, endpoint = "update_user")]

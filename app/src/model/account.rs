@@ -17,6 +17,9 @@ pub struct SignInEvent {
     pub at: i64,
     pub ok: bool,
     pub ip: String,
+    /// "City, Country" from the GeoIP database; empty when unknown or none is configured.
+    #[serde(default)]
+    pub location: String,
     /// "Firefox on Linux (desktop)", when the browser said.
     pub device: String,
 }

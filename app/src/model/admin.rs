@@ -88,6 +88,9 @@ pub struct ActivityItem {
     pub action: String,
     pub actor_email: Option<String>,
     pub ip: String,
+    /// "City, Country" from the GeoIP database; empty when unknown or none is configured.
+    #[serde(default)]
+    pub location: String,
     /// "Firefox on Linux (desktop)" from the user agent, when there was one.
     pub device: String,
     /// The event's details, compact JSON (`{}` when none).

@@ -169,6 +169,9 @@ pub struct SessionInfo {
     pub created_at: i64,
     pub last_seen_at: i64,
     pub ip: String,
+    /// "City, Country" from the GeoIP database; empty when unknown or none is configured.
+    #[serde(default)]
+    pub location: String,
     pub browser: String,
     pub os: String,
     pub device: String,

@@ -358,6 +358,8 @@ fn SessionsList(
         });
     };
     let others = sessions.iter().any(|x| !x.current);
+    // Without a GeoIP database (or for private addresses) no row has a location: no column.
+    let located = sessions.iter().any(|x| !x.location.is_empty());
     let as_of = sessions.iter().map(|x| x.last_seen_at).max().unwrap_or(0);
     let time = move |ms: i64| view! { <time title=format_utc(ms)>{relative(ms, as_of.max(ms), lang)}</time> };
     let rows = sessions
@@ -373,6 +375,7 @@ fn SessionsList(
                     </td>
                     <td>{format!("{} · {}", x.browser, x.os)}</td>
                     <td class="mono">{x.ip.clone()}</td>
+                    {located.then(|| view! { <td>{x.location.clone()}</td> })}
                     <td>{time(x.last_seen_at)}</td>
                     <td>{time(x.created_at)}</td>
                     <td>
@@ -405,6 +408,7 @@ fn SessionsList(
                         <th scope="col">{d.device}</th>
                         <th scope="col">{d.browser}</th>
                         <th scope="col">{d.ip_address}</th>
+                        {located.then(|| view! { <th scope="col">{d.location}</th> })}
                         <th scope="col">{d.last_activity}</th>
                         <th scope="col">{d.started}</th>
                         <th scope="col"><span class="visually-hidden">{d.revoke}</span></th>
@@ -431,6 +435,7 @@ fn SignIns(
     let as_of = page.as_of;
     let pages = page.pages();
     let n = page.page;
+    let located = page.items.iter().any(|e| !e.location.is_empty());
     let rows = page
         .items
         .iter()
@@ -446,6 +451,7 @@ fn SignIns(
                         }}
                     </td>
                     <td class="mono">{e.ip.clone()}</td>
+                    {located.then(|| view! { <td>{e.location.clone()}</td> })}
                     <td>{e.device.clone()}</td>
                 </tr>
             }
@@ -459,6 +465,7 @@ fn SignIns(
                         <th scope="col">{d.when}</th>
                         <th scope="col">{t.result}</th>
                         <th scope="col">{d.ip_address}</th>
+                        {located.then(|| view! { <th scope="col">{d.location}</th> })}
                         <th scope="col">{d.device}</th>
                     </tr>
                 </thead>

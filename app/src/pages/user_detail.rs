@@ -307,6 +307,8 @@ fn Detail(
     let sessions = if user.sessions.is_empty() {
         view! { <p class="muted">{d.no_sessions}</p> }.into_any()
     } else {
+        // Without a GeoIP database (or for private addresses) no row has a location: no column.
+        let located = user.sessions.iter().any(|x| !x.location.is_empty());
         let rows = user
             .sessions
             .iter()
@@ -323,6 +325,7 @@ fn Detail(
                         <td>{x.device.clone()}</td>
                         <td>{format!("{} · {}", x.browser, x.os)}</td>
                         <td class="mono">{x.ip.clone()}</td>
+                        {located.then(|| view! { <td>{or_dash(&x.location)}</td> })}
                         <td>{time(Some(x.last_seen_at))}</td>
                         <td>{time(Some(x.created_at))}</td>
                         <td>
@@ -349,6 +352,7 @@ fn Detail(
                             <th scope="col">{d.device}</th>
                             <th scope="col">{d.browser}</th>
                             <th scope="col">{d.ip_address}</th>
+                            {located.then(|| view! { <th scope="col">{d.location}</th> })}
                             <th scope="col">{d.last_activity}</th>
                             <th scope="col">{d.started}</th>
                             <th scope="col"><span class="visually-hidden">{d.revoke}</span></th>
@@ -496,6 +500,7 @@ fn Activity(
     }
     let as_of = page.as_of;
     let pages = page.pages();
+    let located = page.items.iter().any(|a| !a.location.is_empty());
     let rows = page
         .items
         .into_iter()
@@ -506,6 +511,7 @@ fn Activity(
                     <td class="mono">{a.action.clone()}</td>
                     <td>{a.actor_email.clone().unwrap_or_else(|| "—".into())}</td>
                     <td class="mono">{a.ip.clone()}</td>
+                    {located.then(|| view! { <td>{or_dash(&a.location)}</td> })}
                     <td>{a.device.clone()}</td>
                     <td class="mono small details-cell">{if a.details == "{}" { String::new() } else { a.details.clone() }}</td>
                 </tr>
@@ -521,6 +527,7 @@ fn Activity(
                         <th scope="col">{d.event}</th>
                         <th scope="col">{d.by}</th>
                         <th scope="col">{d.ip_address}</th>
+                        {located.then(|| view! { <th scope="col">{d.location}</th> })}
                         <th scope="col">{d.device}</th>
                         <th scope="col">{d.details}</th>
                     </tr>
@@ -542,4 +549,13 @@ fn Activity(
         />
     }
     .into_any()
+}
+
+/// A cell's text, or an em dash when there is none.
+fn or_dash(text: &str) -> String {
+    if text.is_empty() {
+        "—".into()
+    } else {
+        text.to_string()
+    }
 }

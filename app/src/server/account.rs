@@ -3,6 +3,7 @@
 //! caller's own account only; there is no id to pass.
 use super::audit::{self, Event};
 use super::auth::{Principal, RequestMeta};
+use super::geoip::location;
 use super::mail_text::Kind;
 use super::throttle::{lock_if_reached, release_attempt, reserve_attempt};
 use super::util::now_ms;
@@ -253,11 +254,13 @@ pub async fn sessions(
     rows.into_iter()
         .map(|s| {
             let id: i64 = s.try_get("id")?;
+            let ip: String = s.try_get("ip")?;
             Ok(SessionInfo {
                 id,
                 created_at: s.try_get("created_at")?,
                 last_seen_at: s.try_get("last_seen_at")?,
-                ip: s.try_get("ip")?,
+                location: location(state.geoip.as_deref(), &ip),
+                ip,
                 browser: s.try_get("browser")?,
                 os: s.try_get("os")?,
                 device: s.try_get("device")?,
@@ -347,10 +350,12 @@ pub async fn sign_ins(
                 let (browser, os, device) = super::auth::parse_user_agent(&ua);
                 format!("{browser} on {os} ({})", device.to_lowercase())
             };
+            let ip: String = r.try_get("ip")?;
             Ok(SignInEvent {
                 at: r.try_get("at")?,
                 ok: r.try_get::<String, _>("action")? == "auth.signed_in",
-                ip: r.try_get("ip")?,
+                location: location(state.geoip.as_deref(), &ip),
+                ip,
                 device,
             })
         })

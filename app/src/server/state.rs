@@ -1,4 +1,5 @@
 use super::auth::AuthConfig;
+use super::geoip::GeoIp;
 use super::password::Passwords;
 use super::Db;
 use axum::extract::FromRef;
@@ -14,6 +15,8 @@ pub struct AppState {
     pub db: Db,
     pub passwords: Passwords,
     pub auth: Arc<AuthConfig>,
+    /// Locations of client addresses (`ROSTER_GEOIP_DB`); none when no database is configured.
+    pub geoip: Option<Arc<GeoIp>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1,9 +1,11 @@
 //! A real Roster server on a random loopback port over a fresh database, driven over HTTP with
 //! a cookie-keeping client, as a browser would.
 #![allow(dead_code)]
+pub mod mmdb;
 pub mod smtp;
 use app::server::auth::AuthConfig;
 use app::server::db::testing::TestDb;
+use app::server::geoip::GeoIp;
 use app::server::password::{PasswordConfig, Passwords};
 use app::server::store::{self, NewUser};
 use app::server::{AppState, Backend, Db};
@@ -49,6 +51,17 @@ impl TestApp {
         tweak: impl FnOnce(&mut AuthConfig),
         pw: PasswordConfig,
     ) -> TestApp {
+        Self::spawn_geoip(test_db, db, tweak, pw, None).await
+    }
+
+    /// As [`TestApp::spawn_over`], with a GeoIP database in the state.
+    pub async fn spawn_geoip(
+        test_db: TestDb,
+        db: Db,
+        tweak: impl FnOnce(&mut AuthConfig),
+        pw: PasswordConfig,
+        geoip: Option<Arc<GeoIp>>,
+    ) -> TestApp {
         let passwords = Passwords::new(pw);
         app::server::bootstrap::bootstrap(&db, &passwords, Some(ADMIN_EMAIL), Some(PASSWORD))
             .await
@@ -71,6 +84,7 @@ impl TestApp {
             db,
             passwords,
             auth: Arc::new(auth),
+            geoip,
         };
         let router =
             server::router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();

@@ -1,9 +1,11 @@
 //! The detail page: a user's memberships, sessions and activity.
 use super::*;
+use crate::server::geoip::{location, GeoIp};
 
 /// The detail page of a member of the project.
 pub async fn detail(
     db: &Db,
+    geo: Option<&GeoIp>,
     principal: &Principal,
     project_id: i64,
     user_id: i64,
@@ -87,11 +89,13 @@ pub async fn detail(
         .into_iter()
         .map(|s| {
             let id: i64 = s.try_get("id")?;
+            let ip: String = s.try_get("ip")?;
             Ok(SessionInfo {
                 id,
                 created_at: s.try_get("created_at")?,
                 last_seen_at: s.try_get("last_seen_at")?,
-                ip: s.try_get("ip")?,
+                location: location(geo, &ip),
+                ip,
                 browser: s.try_get("browser")?,
                 os: s.try_get("os")?,
                 device: s.try_get("device")?,
@@ -159,6 +163,7 @@ pub const ACTIVITY_PAGE: u32 = 20;
 /// limited to events without a project or in projects whose users the viewer may read.
 pub async fn activity(
     db: &Db,
+    geo: Option<&GeoIp>,
     principal: &Principal,
     project_id: i64,
     user_id: i64,
@@ -213,12 +218,14 @@ pub async fn activity(
                 let (browser, os, device) = crate::server::auth::parse_user_agent(&ua);
                 format!("{browser} on {os} ({})", device.to_lowercase())
             };
+            let ip: String = r.try_get("ip")?;
             Ok(ActivityItem {
                 id: r.try_get("id")?,
                 at: r.try_get("at")?,
                 action: r.try_get("action")?,
                 actor_email: r.try_get("actor_email")?,
-                ip: r.try_get("ip")?,
+                location: location(geo, &ip),
+                ip,
                 device,
                 details: r.try_get("details")?,
             })
