@@ -58,6 +58,7 @@ strings_table! {
     role,
     group,
     all_statuses,
+    go_to_roster,
     all_roles,
     all_groups,
     invited,
@@ -163,6 +164,7 @@ pub const EN: Strings = Strings {
     account: "Account",
     project: "Project",
     sign_in: "Sign in",
+    go_to_roster: "Go to Roster",
     sign_out: "Sign out",
     email: "Email",
     password: "Password",
@@ -298,6 +300,7 @@ pub const FR: Strings = Strings {
     account: "Compte",
     project: "Projet",
     sign_in: "Se connecter",
+    go_to_roster: "Aller à Roster",
     sign_out: "Se déconnecter",
     email: "E-mail",
     password: "Mot de passe",
@@ -488,6 +491,29 @@ pub fn number(lang: Language, n: u64) -> String {
     out
 }
 
+/// The best language Roster has for an `Accept-Language` header (RFC 9110: tags with
+/// optional `q` weights, the first of equal weights preferred); English when none fits.
+pub fn accept_language(header: &str) -> Language {
+    let mut best = (0.0f32, Language::En);
+    for item in header.split(',') {
+        let mut parts = item.split(';');
+        let tag = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+        let q = parts
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let lang = match tag.split('-').next() {
+            Some("fr") => Language::Fr,
+            Some("en") => Language::En,
+            _ => continue,
+        };
+        if q > best.0 {
+            best = (q, lang);
+        }
+    }
+    best.1
+}
+
 /// Fills `{name}` placeholders of a translated template.
 pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
@@ -500,6 +526,17 @@ pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn accept_language_picks_the_best_known_language() {
+        assert_eq!(accept_language("fr-FR,fr;q=0.9,en;q=0.8"), Language::Fr);
+        assert_eq!(accept_language("en-GB,fr;q=0.9"), Language::En);
+        assert_eq!(accept_language("de-DE,fr;q=0.5,en;q=0.3"), Language::Fr);
+        assert_eq!(accept_language("en;q=0.2, FR ;q=0.7"), Language::Fr);
+        assert_eq!(accept_language("de, *;q=0.5"), Language::En);
+        assert_eq!(accept_language("fr;q=0"), Language::En);
+        assert_eq!(accept_language(""), Language::En);
+    }
 
     #[test]
     fn counts_follow_each_language() {

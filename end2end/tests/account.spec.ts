@@ -92,8 +92,9 @@ test('profile language and theme follow the person; a new password signs other b
   const mail = await mailTo(moved, '/verify-email?token=');
   await me.goto(linkIn(mail, '/verify-email?token='));
   await hydrated(me);
-  await me.getByRole('button', { name: 'Verify email' }).click();
-  await expect(me.getByRole('status').filter({ hasText: 'Your email address is verified' })).toBeVisible();
+  // Signed in, the page speaks the person's language.
+  await me.getByRole('button', { name: "Vérifier l'adresse" }).click();
+  await expect(me.getByRole('status').filter({ hasText: 'Votre adresse e-mail est vérifiée' })).toBeVisible();
   await me.goto('/account');
   await expect(me.getByText(`E-mail: ${moved}`)).toBeVisible();
   await second.close();

@@ -65,3 +65,25 @@ test('short paths redirect to the current project', async ({ page }) => {
   await page.goto('/audit');
   await expect(page).toHaveURL(/\/p\/default\/audit$/);
 });
+
+test('a browser that asks for French gets the sign-in pages and their errors in French', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'fr-FR' });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await expect(page.locator('html')).toHaveAttribute('lang', 'fr');
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill('nobody@roster.test');
+  await page.getByLabel('Mot de passe', { exact: true }).fill('not the password');
+  await page.getByRole('button', { name: 'Se connecter' }).click();
+  // The server's message, in the reader's language.
+  await expect(page.getByRole('alert')).toHaveText('Adresse e-mail ou mot de passe incorrect.');
+  await page.getByRole('link', { name: 'Mot de passe oublié ?' }).click();
+  await expect(page.getByRole('heading', { name: 'Mot de passe oublié ?' })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('E-mail').fill('not an address');
+  await page.getByRole('button', { name: 'Envoyer le lien' }).click();
+  await expect(page.getByRole('alert')).toHaveText('Saisissez une adresse e-mail valide, comme nom@exemple.com.');
+  const axe = await new AxeBuilder({ page }).analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  await context.close();
+});

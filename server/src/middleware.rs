@@ -1,8 +1,9 @@
 //! Request middleware: who is calling (session → principal), refusing cross-site writes,
 //! sending anonymous page loads to sign-in, and security headers on every response.
-use app::model::AppError;
+use app::model::{AppError, Language};
 use app::server::auth::{self, Auth, RequestMeta};
 use app::server::devices;
+use app::server::error_text::localize;
 use app::server::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
@@ -73,6 +74,11 @@ pub async fn request_context(
             .and_then(|c| {
                 app::server::two_factor::token_from_cookies(c, https || state.auth.secure_cookies)
             }),
+        language: headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|h| h.to_str().ok())
+            .map(app::i18n::accept_language)
+            .unwrap_or_default(),
     };
 
     if is_state_changing(req.method()) {
@@ -251,8 +257,10 @@ fn is_public_page(path: &str) -> bool {
 
 /// Server functions answer every error with a 500 whose body is the `AppError`; this gives
 /// each the status of its error (401, 403, 422, …), including argument errors raised before the
-/// function runs. Only 500s are read, and error bodies are small.
+/// function runs, and puts its message in the reader's language (the signed-in person's, else
+/// the browser's `Accept-Language`). Only 500s are read, and error bodies are small.
 pub async fn error_status(req: Request, next: Next) -> Response {
+    let lang = request_language(&req);
     let res = next.run(req).await;
     if res.status() != StatusCode::INTERNAL_SERVER_ERROR {
         return res;
@@ -261,17 +269,35 @@ pub async fn error_status(req: Request, next: Next) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
-    if let Ok(e) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status =
-            StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if e == AppError::Unavailable {
-            parts.headers.insert(
-                header::RETRY_AFTER,
-                HeaderValue::from_static(RETRY_AFTER_SECONDS),
-            );
-        }
+    let Ok(e) = serde_json::from_slice::<AppError>(&bytes) else {
+        return Response::from_parts(parts, axum::body::Body::from(bytes));
+    };
+    parts.status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if e == AppError::Unavailable {
+        parts.headers.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_static(RETRY_AFTER_SECONDS),
+        );
     }
-    Response::from_parts(parts, axum::body::Body::from(bytes))
+    let body = match localize(e, lang) {
+        e @ AppError::Translated { .. } => serde_json::to_vec(&e).map(Into::into).unwrap_or(bytes),
+        _ => bytes,
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(body))
+}
+
+/// The language of the person making the request: their account's once signed in (even
+/// half-way), else the best of `Accept-Language`.
+fn request_language(req: &Request) -> Language {
+    if let Some(p) = req.extensions().get::<Auth>().and_then(|a| a.0.as_deref()) {
+        return p.language;
+    }
+    req.headers()
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|h| h.to_str().ok())
+        .map(app::i18n::accept_language)
+        .unwrap_or_default()
 }
 
 /// An error answered before a server function runs, in the body server functions use (the

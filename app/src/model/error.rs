@@ -38,6 +38,14 @@ pub enum AppError {
     Unavailable,
     #[error("Something went wrong on our side. Please try again.")]
     Internal,
+    /// An error the server already put into the reader's language: the original's status
+    /// and field, its message translated.
+    #[error("{message}")]
+    Translated {
+        status: u16,
+        field: Option<String>,
+        message: String,
+    },
 }
 
 impl AppError {
@@ -51,7 +59,9 @@ impl AppError {
     /// The field an error belongs under, so forms can show it there.
     pub fn field(&self) -> Option<&str> {
         match self {
-            AppError::Validation { field, .. } => field.as_deref(),
+            AppError::Validation { field, .. } | AppError::Translated { field, .. } => {
+                field.as_deref()
+            }
             _ => None,
         }
     }
@@ -68,6 +78,7 @@ impl AppError {
             AppError::Network(_) => 502,
             AppError::Unavailable => 503,
             AppError::Internal => 500,
+            AppError::Translated { status, .. } => *status,
         }
     }
 }

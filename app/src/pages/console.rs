@@ -4,7 +4,6 @@ use crate::components::{Header, Modal, Sidebar};
 use crate::i18n::{strings, Strings};
 use crate::model::Viewer;
 use leptos::prelude::*;
-use leptos_meta::Html;
 use leptos_router::components::Outlet;
 use leptos_router::hooks::{use_location, use_navigate, use_params_map};
 
@@ -126,8 +125,6 @@ fn Frame(viewer: Viewer) -> impl IntoView {
     .into_any();
 
     view! {
-        // The server knows the person's language and theme: the first paint has both.
-        <Html attr:lang=viewer.language.as_str() attr:data-theme=theme />
         <div class="app" data-theme=theme>
             <a class="skip-link" href="#content">{s.skip_to_content}</a>
             {header}

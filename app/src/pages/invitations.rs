@@ -3,12 +3,13 @@
 use super::login::AuthBrand;
 use super::signup::ConsentBox;
 use super::user_actions::{field_error, form_error, Actions};
+use super::{page_lang, public_text};
 use crate::api::{
     cancel_invitation, invitation, invite_user, project_directory, AcceptInvitation,
     AcceptInvitationSignIn,
 };
 use crate::components::{focus_first_field, use_toaster};
-use crate::i18n::{fill, Strings};
+use crate::i18n::{fill, strings, Strings};
 use crate::model::time::{format_utc, relative};
 use crate::model::{
     AppError, Directory, InvitationInfo, InvitationPreview, InviteForm, Invited, Language,
@@ -364,8 +365,9 @@ pub fn AcceptInvitationPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let preview = Resource::new(token, invitation);
+    let t = public_text::current();
     view! {
-        <Title text="Accept invitation · Roster" />
+        <Title text=format!("{} · Roster", t.accept_invitation) />
         <div class="auth-page">
             <div class="auth-card">
                 <AuthBrand />
@@ -375,7 +377,7 @@ pub fn AcceptInvitationPage() -> impl IntoView {
                             Ok(Some(p)) => view! { <AcceptForm preview=p /> }.into_any(),
                             Ok(None) => view! { <NoLongerValid /> }.into_any(),
                             Err(e) => view! {
-                                <h1>"Accept invitation"</h1>
+                                <h1>{t.accept_invitation}</h1>
                                 <p class="form-error" role="alert">{e.to_string()}</p>
                             }
                             .into_any(),
@@ -389,36 +391,36 @@ pub fn AcceptInvitationPage() -> impl IntoView {
 
 #[component]
 fn NoLongerValid() -> impl IntoView {
+    let (s, t) = (strings(page_lang()), public_text::current());
     view! {
-        <h1>"This invitation is no longer valid"</h1>
-        <p>
-            "Invitation links work once, for 7 days, and stop working when an administrator cancels the invitation or sends a new one."
-        </p>
-        <p class="muted">
-            "Ask the person who invited you to send a new invitation. If you already accepted it, sign in instead."
-        </p>
-        <a class="button primary block" href="/login">"Sign in"</a>
+        <h1>{t.invitation_dead_title}</h1>
+        <p>{t.invitation_dead_lead}</p>
+        <p class="muted">{t.invitation_dead_next}</p>
+        <a class="button primary block" href="/login">{s.sign_in}</a>
     }
 }
 
 /// Text for an error the server answered a plain form post with (no JavaScript).
 fn posted_error(code: &str) -> String {
+    let t = public_text::current();
     match code {
-        "401" => "Incorrect email or password.".into(),
-        "429" => "Too many failed attempts. This account is temporarily locked; try again later.".into(),
-        "503" => "Roster could not take the request. Please try again shortly.".into(),
-        _ => "Check your entries: both names are required, the two passwords must match, and the password needs at least 10 characters and must not be a common one. If the problem remains, the invitation may no longer be valid.".into(),
+        "401" => t.err_credentials,
+        "429" => t.err_locked,
+        "503" => t.err_unavailable,
+        _ => t.accept_check,
     }
+    .to_string()
 }
 
 #[component]
 fn AcceptForm(preview: InvitationPreview) -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
+    let t = public_text::current();
     let project = preview.project_name.clone();
     let lead = match &preview.invited_by {
-        Some(by) => format!("{by} invited you to join the project “{project}”."),
-        None => format!("You are invited to join the project “{project}”."),
+        Some(by) => fill(t.invited_by, &[("by", by), ("project", &project)]),
+        None => fill(t.invited, &[("project", &project)]),
     };
     let note = (!preview.message.is_empty()).then(|| {
         view! { <blockquote class="invitation-message">{preview.message.clone()}</blockquote> }
@@ -436,7 +438,7 @@ fn AcceptForm(preview: InvitationPreview) -> impl IntoView {
         view! { <NewAccountForm email=email token=Signal::derive(token) legal=legal /> }.into_any()
     };
     view! {
-        <h1>{format!("Join {project}")}</h1>
+        <h1>{fill(t.join, &[("project", &project)])}</h1>
         <p>{lead}</p>
         {note}
         {body}
@@ -459,6 +461,7 @@ fn follow(to: Option<Result<String, AppError>>) {
 
 #[component]
 fn NewAccountForm(email: String, token: Signal<String>, legal: SignupInfo) -> impl IntoView {
+    let (s, t) = (strings(page_lang()), public_text::current());
     let query = use_query_map();
     let action = ServerAction::<AcceptInvitation>::new();
     let pending = action.pending();
@@ -490,35 +493,35 @@ fn NewAccountForm(email: String, token: Signal<String>, legal: SignupInfo) -> im
         text.map(|t| view! { <p class="form-error" role="alert">{t}</p> })
     };
     view! {
-        <p class="muted">{format!("Choose your name and a password for {email}. Use at least 10 characters.")}</p>
+        <p class="muted">{fill(t.choose_name, &[("email", &email)])}</p>
         <ActionForm action=action attr:class="form" attr:novalidate=true>
             <input type="hidden" name="token" value=move || token.get() />
             <div class="form-row">
                 <div class="field">
-                    <label for="first-name">"First name"</label>
+                    <label for="first-name">{t.first_name}</label>
                     <input id="first-name" name="first_name" type="text" autocomplete="given-name" required=true aria-describedby="first_name-error" />
                     {field("first_name")}
                 </div>
                 <div class="field">
-                    <label for="last-name">"Last name"</label>
+                    <label for="last-name">{t.last_name}</label>
                     <input id="last-name" name="last_name" type="text" autocomplete="family-name" required=true aria-describedby="last_name-error" />
                     {field("last_name")}
                 </div>
             </div>
             <div class="field">
-                <label for="new-password">"Password"</label>
+                <label for="new-password">{s.password}</label>
                 <input id="new-password" name="password" type="password" autocomplete="new-password" required=true aria-describedby="password-error" />
                 {field("password")}
             </div>
             <div class="field">
-                <label for="confirm-password">"Confirm password"</label>
+                <label for="confirm-password">{t.confirm_password}</label>
                 <input id="confirm-password" name="confirm" type="password" autocomplete="new-password" required=true aria-describedby="confirm-error" />
                 {field("confirm")}
             </div>
             {consent_box(legal, Signal::derive(move || error().filter(|e| e.field() == Some("agree")).map(|e| e.to_string())))}
             {general}
             <button type="submit" class="button primary block" disabled=move || pending.get()>
-                "Accept invitation"
+                {t.accept_invitation}
             </button>
         </ActionForm>
     }
@@ -526,6 +529,7 @@ fn NewAccountForm(email: String, token: Signal<String>, legal: SignupInfo) -> im
 
 #[component]
 fn ExistingAccountForm(email: String, token: Signal<String>, legal: SignupInfo) -> impl IntoView {
+    let (s, t) = (strings(page_lang()), public_text::current());
     let query = use_query_map();
     let action = ServerAction::<AcceptInvitationSignIn>::new();
     let pending = action.pending();
@@ -544,26 +548,24 @@ fn ExistingAccountForm(email: String, token: Signal<String>, legal: SignupInfo) 
         text.map(|t| view! { <p class="form-error" role="alert">{t}</p> })
     };
     view! {
-        <p class="muted">
-            {format!("{email} already has a Roster account. Sign in with its password to accept; nothing else about your account changes.")}
-        </p>
+        <p class="muted">{fill(t.has_account, &[("email", &email)])}</p>
         <ActionForm action=action attr:class="form" attr:novalidate=true>
             <input type="hidden" name="token" value=move || token.get() />
             <div class="field">
-                <label for="email">"Email"</label>
+                <label for="email">{s.email}</label>
                 <input id="email" type="email" autocomplete="username" readonly=true value=email.clone() />
             </div>
             <div class="field">
                 <div class="label-row">
-                    <label for="password">"Password"</label>
-                    <a class="small" href="/forgot-password">"Forgot password?"</a>
+                    <label for="password">{s.password}</label>
+                    <a class="small" href="/forgot-password">{s.forgot_password}</a>
                 </div>
                 <input id="password" name="password" type="password" autocomplete="current-password" required=true />
             </div>
             {consent_box(legal, agree_error)}
             {error}
             <button type="submit" class="button primary block" disabled=move || pending.get()>
-                "Accept invitation"
+                {t.accept_invitation}
             </button>
         </ActionForm>
     }

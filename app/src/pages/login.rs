@@ -1,7 +1,8 @@
+use super::public_text::current as text;
 use crate::api::{RequestPasswordReset, ResetPassword, SignIn, VerifySignInCode};
-use crate::i18n::EN;
+use crate::i18n::strings;
 use leptos::prelude::*;
-use leptos_meta::{Html, Title};
+use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -18,6 +19,7 @@ pub fn LoginPage() -> impl IntoView {
 /// The second step of a sign-in with two-factor authentication.
 #[component]
 fn CodeStep() -> impl IntoView {
+    let t = text();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let action = ServerAction::<VerifySignInCode>::new();
@@ -30,31 +32,28 @@ fn CodeStep() -> impl IntoView {
         Some(Err(e)) => Some(e.to_string()),
         Some(Ok(_)) => None,
         None => query.read().get("error").map(|code| match code.as_str() {
-            "429" => {
-                "Too many failed attempts. This account is temporarily locked; try again later."
-                    .to_string()
-            }
-            _ => "That code is not right, or this sign-in has expired.".to_string(),
+            "429" => t.err_locked.to_string(),
+            _ => t.err_code.to_string(),
         }),
     };
     let pending = action.pending();
     view! {
-        <Title text="Two-factor authentication · Roster" />
+        <Title text=format!("{} · Roster", t.two_factor_title) />
         <div class="auth-page">
             <div class="auth-card">
                 <AuthBrand />
-                <h1>"Two-factor authentication"</h1>
-                <p class="muted">"Enter the 6-digit code from your authenticator app, or one of your recovery codes."</p>
+                <h1>{t.two_factor_title}</h1>
+                <p class="muted">{t.code_lead}</p>
                 <ActionForm action=action attr:class="form" attr:novalidate=true>
                     <input type="hidden" name="next" value=next />
                     <div class="field">
-                        <label for="code">"Authentication code"</label>
+                        <label for="code">{t.auth_code}</label>
                         <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required=true />
                     </div>
                     {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
-                    <button type="submit" class="button primary block" disabled=move || pending.get()>"Verify"</button>
+                    <button type="submit" class="button primary block" disabled=move || pending.get()>{t.verify}</button>
                 </ActionForm>
-                <a class="button block" href="/login">"Back to sign in"</a>
+                <a class="button block" href="/login">{t.back_to_sign_in}</a>
             </div>
         </div>
     }
@@ -62,7 +61,8 @@ fn CodeStep() -> impl IntoView {
 
 #[component]
 fn PasswordStep() -> impl IntoView {
-    let s = &EN;
+    let s = strings(super::page_lang());
+    let t = text();
     let query = use_query_map();
     let next = move || query.read().get("next").unwrap_or_default();
     let action = ServerAction::<SignIn>::new();
@@ -77,16 +77,14 @@ fn PasswordStep() -> impl IntoView {
         Some(Err(e)) => Some(e.to_string()),
         Some(Ok(_)) => None,
         None => query.read().get("error").map(|code| match code.as_str() {
-            "429" => {
-                "Too many failed attempts. This account is temporarily locked; try again later."
-                    .to_string()
-            }
-            _ => "Incorrect email or password.".to_string(),
+            "429" => t.err_locked.to_string(),
+            _ => t.err_credentials.to_string(),
         }),
     };
     let pending = action.pending();
 
     view! {
+        <Title text=format!("{} · Roster", s.sign_in) />
         <div class="auth-page">
             <div class="auth-card">
                 <AuthBrand />
@@ -123,6 +121,7 @@ fn PasswordStep() -> impl IntoView {
 
 #[component]
 pub fn ForgotPasswordPage() -> impl IntoView {
+    let (s, t) = (strings(super::page_lang()), text());
     let query = use_query_map();
     let action = ServerAction::<RequestPasswordReset>::new();
     let pending = action.pending();
@@ -135,40 +134,37 @@ pub fn ForgotPasswordPage() -> impl IntoView {
         Some(Err(e)) => Some(e.to_string()),
         Some(Ok(())) => None,
         None => query.read().get("error").map(|code| match code.as_str() {
-            "422" => "Enter a valid email address, like name@example.com.".to_string(),
-            _ => "Roster could not take the request. Please try again shortly.".to_string(),
+            "422" => t.err_email.to_string(),
+            _ => t.err_unavailable.to_string(),
         }),
     };
     view! {
+        <Title text=format!("{} · Roster", t.forgot_title) />
         <div class="auth-page">
             <div class="auth-card">
                 <AuthBrand />
-                <h1>"Forgot your password?"</h1>
+                <h1>{t.forgot_title}</h1>
                 <Show
                     when=sent
                     fallback=move || {
                         view! {
-                            <p class="muted">
-                                "Enter the email address of your account and we will send you a link to choose a new password."
-                            </p>
+                            <p class="muted">{t.forgot_lead}</p>
                             <ActionForm action=action attr:class="form" attr:novalidate=true>
                                 <div class="field">
-                                    <label for="email">"Email"</label>
+                                    <label for="email">{s.email}</label>
                                     <input id="email" name="email" type="email" autocomplete="username" required=true />
                                 </div>
                                 {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                                 <button type="submit" class="button primary block" disabled=move || pending.get()>
-                                    {move || if pending.get() { "Sending…" } else { "Send reset link" }}
+                                    {move || if pending.get() { t.sending } else { t.send_reset_link }}
                                 </button>
                             </ActionForm>
                         }
                     }
                 >
-                    <p role="status">
-                        "If an account uses that address, a link to choose a new password is on its way. It works for one hour. Check your spam folder if it does not arrive in a few minutes."
-                    </p>
+                    <p role="status">{t.reset_sent}</p>
                 </Show>
-                <a class="button block" href="/login">"Back to sign in"</a>
+                <a class="button block" href="/login">{t.back_to_sign_in}</a>
             </div>
         </div>
     }
@@ -177,6 +173,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 /// `/reset-password?token=…`: the page a password-reset email links to.
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
+    let (s, t) = (strings(super::page_lang()), text());
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let action = ServerAction::<ResetPassword>::new();
@@ -199,50 +196,48 @@ pub fn ResetPasswordPage() -> impl IntoView {
             .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
     };
     view! {
-        <Title text="Choose a new password · Roster" />
+        <Title text=format!("{} · Roster", t.reset_title) />
         <div class="auth-page">
             <div class="auth-card">
                 <AuthBrand />
-                <h1>"Choose a new password"</h1>
+                <h1>{t.reset_title}</h1>
                 <Show
                     when=done
                     fallback=move || {
                         view! {
-                            <p class="muted">"Use at least 10 characters. Every session of your account will be signed out."</p>
+                            <p class="muted">{t.reset_lead}</p>
                             <ActionForm action=action attr:class="form" attr:novalidate=true>
                                 <input type="hidden" name="token" value=token />
                                 <div class="field">
-                                    <label for="new-password">"New password"</label>
+                                    <label for="new-password">{t.new_password}</label>
                                     <input id="new-password" name="password" type="password" autocomplete="new-password" required=true />
                                     {field_error("password")}
                                 </div>
                                 <div class="field">
-                                    <label for="confirm-password">"Confirm new password"</label>
+                                    <label for="confirm-password">{t.confirm_new_password}</label>
                                     <input id="confirm-password" name="confirm" type="password" autocomplete="new-password" required=true />
                                     {field_error("confirm")}
                                 </div>
                                 {form_error}
                                 <button type="submit" class="button primary block" disabled=move || pending.get()>
-                                    "Set new password"
+                                    {t.set_password}
                                 </button>
                             </ActionForm>
                         }
                     }
                 >
-                    <p role="status">"Your password was changed. Sign in with your new password."</p>
-                    <a class="button primary block" href="/login">"Sign in"</a>
+                    <p role="status">{t.reset_done}</p>
+                    <a class="button primary block" href="/login">{s.sign_in}</a>
                 </Show>
             </div>
         </div>
     }
 }
 
-/// The product mark at the top of the sign-in and password pages (which are in English until
-/// the person is known).
+/// The product mark at the top of the sign-in and password pages.
 #[component]
 pub(crate) fn AuthBrand() -> impl IntoView {
     view! {
-        <Html attr:lang="en" />
         <div class="brand auth-brand">
             <span class="brand-mark" aria-hidden="true">"R"</span>
             <span class="brand-name">"Roster"</span>

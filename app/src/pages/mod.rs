@@ -12,6 +12,7 @@ mod credentials;
 pub mod detail_text;
 mod invitations;
 mod login;
+pub mod public_text;
 mod sections;
 mod signup;
 mod two_factor;
@@ -20,7 +21,7 @@ mod user_detail;
 mod users;
 
 use crate::components::{provide_toaster, Toasts};
-use crate::model::Viewer;
+use crate::model::{Language, Viewer};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
@@ -42,6 +43,43 @@ pub(crate) fn typing_in_a_field() -> bool {
 pub struct CurrentViewer(pub Option<Viewer>);
 
 const VIEWER_ELEMENT: &str = "roster-viewer";
+
+/// The language the page is written in: the signed-in person's, or before sign-in the best
+/// of the browser's `Accept-Language`. The server writes it on `<html lang>`, where the browser
+/// reads it back when it hydrates, so both render the same words.
+#[derive(Clone, Copy)]
+pub struct PageLanguage(pub Language);
+
+/// The page's language, for pages that render before the person is known.
+pub fn page_lang() -> Language {
+    use_context::<PageLanguage>()
+        .map(|l| l.0)
+        .unwrap_or_default()
+}
+
+#[cfg(feature = "ssr")]
+fn page_language() -> Language {
+    if let Some(v) = current_viewer() {
+        return v.language;
+    }
+    use_context::<http::request::Parts>()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::ACCEPT_LANGUAGE)
+                .and_then(|h| h.to_str().ok())
+                .map(crate::i18n::accept_language)
+        })
+        .unwrap_or_default()
+}
+
+#[cfg(not(feature = "ssr"))]
+fn page_language() -> Language {
+    document()
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"))
+        .map(|l| Language::parse(&l))
+        .unwrap_or_default()
+}
 
 #[cfg(feature = "ssr")]
 fn current_viewer() -> Option<Viewer> {
@@ -76,9 +114,12 @@ fn ViewerScript() -> impl IntoView {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_csp();
+    // The server knows the person's language and theme: the first paint has both.
+    let lang = page_language().as_str();
+    let theme = current_viewer().map(|v| v.theme.as_str());
     view! {
         <!DOCTYPE html>
-        <html>
+        <html lang=lang data-theme=theme>
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -102,6 +143,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     provide_toaster();
     provide_context(CurrentViewer(current_viewer()));
+    provide_context(PageLanguage(page_language()));
     // Lets browser tests (and people debugging) tell a hydrated page from server-rendered HTML.
     Effect::new(|_| {
         if let Some(body) = document().body() {

@@ -108,14 +108,14 @@ pub fn NotFound() -> impl IntoView {
     if let Some(res) = use_context::<leptos_axum::ResponseOptions>() {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
+    let s = crate::i18n::strings(super::page_lang());
     view! {
-        <Title text="Not found · Roster" />
-        <leptos_meta::Html attr:lang="en" />
+        <Title text=format!("{} · Roster", s.not_found) />
         <div class="auth-page">
             <div class="auth-card">
-                <h1>{EN.not_found}</h1>
-                <p class="muted">{EN.not_found_lead}</p>
-                <a class="button block" href="/">"Go to Roster"</a>
+                <h1>{s.not_found}</h1>
+                <p class="muted">{s.not_found_lead}</p>
+                <a class="button block" href="/">{s.go_to_roster}</a>
             </div>
         </div>
     }

@@ -1,7 +1,9 @@
 //! `/p/{slug}/signup` (joining a project that allows it) and `/verify-email?token=…` (the
 //! link the sign-up mail carries). Both work as plain forms without JavaScript.
 use super::login::AuthBrand;
+use super::public_text::{current as text, PublicText};
 use crate::api::{sign_up_info, SignUp, VerifyEmail};
+use crate::i18n::{fill, strings};
 use crate::model::{AppError, SignupInfo};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,24 +16,25 @@ pub fn ConsentBox(
     privacy_url: String,
     error: Signal<Option<String>>,
 ) -> impl IntoView {
+    let t = text();
     let links = match (terms_url.is_empty(), privacy_url.is_empty()) {
         (false, false) => view! {
-            "I have read and agree to the "
-            <a href=terms_url target="_blank" rel="noopener noreferrer">"terms"</a>
-            " and the "
-            <a href=privacy_url target="_blank" rel="noopener noreferrer">"privacy policy"</a>
+            {t.consent_terms_prefix}
+            <a href=terms_url target="_blank" rel="noopener noreferrer">{t.terms}</a>
+            {t.and_the}
+            <a href=privacy_url target="_blank" rel="noopener noreferrer">{t.privacy}</a>
             "."
         }
         .into_any(),
         (false, true) => view! {
-            "I have read and agree to the "
-            <a href=terms_url target="_blank" rel="noopener noreferrer">"terms"</a>
+            {t.consent_terms_prefix}
+            <a href=terms_url target="_blank" rel="noopener noreferrer">{t.terms}</a>
             "."
         }
         .into_any(),
         _ => view! {
-            "I have read and agree to the "
-            <a href=privacy_url target="_blank" rel="noopener noreferrer">"privacy policy"</a>
+            {t.consent_privacy_prefix}
+            <a href=privacy_url target="_blank" rel="noopener noreferrer">{t.privacy}</a>
             "."
         }
         .into_any(),
@@ -40,7 +43,7 @@ pub fn ConsentBox(
         <div class="field">
             <label class="check">
                 <input type="checkbox" name="agree" value="on" required=true aria-describedby="agree-error agree-links" />
-                "I agree to the terms"
+                {t.agree_to_terms}
             </label>
             <p class="small muted" id="agree-links">{links}</p>
             {move || error.get().map(|e| view! { <p class="field-error" id="agree-error">{e}</p> })}
@@ -49,13 +52,14 @@ pub fn ConsentBox(
 }
 
 /// The message for an error a plain form post came back with (no JavaScript).
-fn posted_error(code: &str) -> String {
+fn posted_error(t: &PublicText, code: &str) -> String {
     match code {
-        "409" => "This project does not accept sign-ups.".into(),
-        "429" => "Too many sign-ups from your network. Please try again later.".into(),
-        "503" => "Roster could not take the request. Please try again shortly.".into(),
-        _ => "Check your entries: a valid email, both names, two matching passwords of at least 10 characters that are not common ones, and your agreement to the terms when asked.".into(),
+        "409" => t.signup_closed_err,
+        "429" => t.signup_throttled,
+        "503" => t.err_unavailable,
+        _ => t.signup_check,
     }
+    .to_string()
 }
 
 #[component]
@@ -63,8 +67,9 @@ pub fn SignupPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("project").unwrap_or_default();
     let info = Resource::new(slug, sign_up_info);
+    let (s, t) = (strings(super::page_lang()), text());
     view! {
-        <Title text="Sign up · Roster" />
+        <Title text=format!("{} · Roster", t.signup_title) />
         <div class="auth-page">
             <div class="auth-card">
                 <AuthBrand />
@@ -73,13 +78,13 @@ pub fn SignupPage() -> impl IntoView {
                         match info.await {
                             Ok(Some(info)) => view! { <SignupForm slug=slug() info=info /> }.into_any(),
                             Ok(None) => view! {
-                                <h1>"This project does not accept sign-ups"</h1>
-                                <p>"Ask an administrator of the project to invite you. If you already have an account, sign in."</p>
-                                <a class="button primary block" href="/login">"Sign in"</a>
+                                <h1>{t.signup_closed_title}</h1>
+                                <p>{t.signup_closed_lead}</p>
+                                <a class="button primary block" href="/login">{s.sign_in}</a>
                             }
                             .into_any(),
                             Err(e) => view! {
-                                <h1>"Sign up"</h1>
+                                <h1>{t.signup_title}</h1>
                                 <p class="form-error" role="alert">{e.to_string()}</p>
                             }
                             .into_any(),
@@ -93,6 +98,7 @@ pub fn SignupPage() -> impl IntoView {
 
 #[component]
 fn SignupForm(slug: String, info: SignupInfo) -> impl IntoView {
+    let (s, t) = (strings(super::page_lang()), text());
     let query = use_query_map();
     let action = ServerAction::<SignUp>::new();
     let pending = action.pending();
@@ -123,7 +129,7 @@ fn SignupForm(slug: String, info: SignupInfo) -> impl IntoView {
         let text = match action.value().get() {
             Some(Err(e)) if !e.field().is_some_and(|f| FIELDS.contains(&f)) => Some(e.to_string()),
             Some(_) => None,
-            None => query.read().get("error").map(|c| posted_error(&c)),
+            None => query.read().get("error").map(|c| posted_error(t, &c)),
         };
         text.map(|t| view! { <p class="form-error" role="alert">{t}</p> })
     };
@@ -136,7 +142,7 @@ fn SignupForm(slug: String, info: SignupInfo) -> impl IntoView {
     let (terms_url, privacy_url) = (info.terms_url.clone(), info.privacy_url.clone());
     let project = info.project_name.clone();
     view! {
-        <h1>{format!("Join {project}")}</h1>
+        <h1>{fill(t.join, &[("project", &project)])}</h1>
         <Show
             when=sent
             fallback=move || {
@@ -145,50 +151,48 @@ fn SignupForm(slug: String, info: SignupInfo) -> impl IntoView {
                     <ConsentBox terms_url=terms_url.clone() privacy_url=privacy_url.clone() error=agree_error />
                 });
                 view! {
-                    <p class="muted">"Create your account. We will email you a link to confirm your address."</p>
+                    <p class="muted">{t.signup_lead}</p>
                     <ActionForm action=action attr:class="form" attr:novalidate=true>
                         <input type="hidden" name="project" value=slug />
                         <div class="field">
-                            <label for="email">"Email"</label>
+                            <label for="email">{s.email}</label>
                             <input id="email" name="email" type="email" autocomplete="email" required=true aria-describedby="email-error" />
                             {field("email")}
                         </div>
                         <div class="form-row">
                             <div class="field">
-                                <label for="first-name">"First name"</label>
+                                <label for="first-name">{t.first_name}</label>
                                 <input id="first-name" name="first_name" type="text" autocomplete="given-name" required=true aria-describedby="first_name-error" />
                                 {field("first_name")}
                             </div>
                             <div class="field">
-                                <label for="last-name">"Last name"</label>
+                                <label for="last-name">{t.last_name}</label>
                                 <input id="last-name" name="last_name" type="text" autocomplete="family-name" required=true aria-describedby="last_name-error" />
                                 {field("last_name")}
                             </div>
                         </div>
                         <div class="field">
-                            <label for="new-password">"Password"</label>
+                            <label for="new-password">{s.password}</label>
                             <input id="new-password" name="password" type="password" autocomplete="new-password" required=true aria-describedby="password-error" />
                             {field("password")}
                         </div>
                         <div class="field">
-                            <label for="confirm-password">"Confirm password"</label>
+                            <label for="confirm-password">{t.confirm_password}</label>
                             <input id="confirm-password" name="confirm" type="password" autocomplete="new-password" required=true aria-describedby="confirm-error" />
                             {field("confirm")}
                         </div>
                         {consent}
                         {general}
                         <button type="submit" class="button primary block" disabled=move || pending.get()>
-                            "Sign up"
+                            {t.signup_title}
                         </button>
                     </ActionForm>
-                    <p class="small muted">"Already have an account? " <a href="/login">"Sign in"</a></p>
+                    <p class="small muted">{t.have_account} <a href="/login">{s.sign_in}</a></p>
                 }
             }
         >
-            <p role="status">
-                "Check your email. We sent a link to confirm your address; it works for 24 hours. If you already have an account, the message tells you how to sign in instead."
-            </p>
-            <a class="button block" href="/login">"Back to sign in"</a>
+            <p role="status">{t.signup_sent}</p>
+            <a class="button block" href="/login">{t.back_to_sign_in}</a>
         </Show>
     }
 }
@@ -197,6 +201,7 @@ fn SignupForm(slug: String, info: SignupInfo) -> impl IntoView {
 /// links does not use the link up.
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
+    let (s, t) = (strings(super::page_lang()), text());
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
     let action = ServerAction::<VerifyEmail>::new();
@@ -207,36 +212,32 @@ pub fn VerifyEmailPage() -> impl IntoView {
         }
     });
     let done = move || query.read().get("done").is_some();
-    let error = move || {
-        match action.value().get() {
+    let error = move || match action.value().get() {
         Some(Err(e)) => Some(e.to_string()),
         Some(Ok(_)) => None,
-        None => query.read().get("error").map(|_| {
-            "This verification link is invalid, used or expired. Sign up again, or ask an administrator for a new link.".to_string()
-        }),
-    }
+        None => query.read().get("error").map(|_| t.err_verify.to_string()),
     };
     view! {
-        <Title text="Confirm your email · Roster" />
+        <Title text=format!("{} · Roster", t.verify_title) />
         <div class="auth-page">
             <div class="auth-card">
                 <AuthBrand />
-                <h1>"Confirm your email address"</h1>
+                <h1>{t.verify_title}</h1>
                 <Show
                     when=done
                     fallback=move || view! {
-                        <p class="muted">"Confirm that this address is yours to finish."</p>
+                        <p class="muted">{t.verify_lead}</p>
                         <ActionForm action=action attr:class="form">
                             <input type="hidden" name="token" value=token />
                             {move || error().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
                             <button type="submit" class="button primary block" disabled=move || pending.get()>
-                                "Verify email"
+                                {t.verify_button}
                             </button>
                         </ActionForm>
                     }
                 >
-                    <p role="status">"Your email address is verified."</p>
-                    <a class="button primary block" href="/login">"Sign in"</a>
+                    <p role="status">{t.verified}</p>
+                    <a class="button primary block" href="/login">{s.sign_in}</a>
                 </Show>
             </div>
         </div>

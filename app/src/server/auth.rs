@@ -121,6 +121,8 @@ pub struct RequestMeta {
     pub device_token: Option<String>,
     /// The raw token of a sign-in waiting for its second factor (see [`super::two_factor`]).
     pub challenge_token: Option<String>,
+    /// The browser's language (`Accept-Language`), for people not known yet.
+    pub language: Language,
 }
 
 /// The authenticated caller of one request.

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod bootstrap;
 pub mod db;
 pub mod devices;
+pub mod error_text;
 pub mod geoip;
 pub mod invitations;
 pub mod mail;

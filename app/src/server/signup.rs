@@ -235,6 +235,12 @@ async fn create_or_notify(
         Err(AppError::Validation { .. }) => return Ok(()),
         Err(e) => return Err(e),
     };
+    // The account speaks the language its sign-up page was read in, from the first mail on.
+    sqlx::query("UPDATE users SET language = $1 WHERE id = $2")
+        .bind(meta.language.as_str())
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
     let role_id = store::role_id(&mut tx, p.project_id, "end_user").await?;
     store::add_membership(&mut tx, p.project_id, user_id, role_id).await?;
     if p.agree && p.info.needs_consent() {
