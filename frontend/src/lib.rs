@@ -1,7 +1,16 @@
-//! The browser entry: hydrates the server-rendered page. `hydrate_lazy` waits for the code of a
-//! lazy route (a split wasm chunk) before it walks that route's HTML.
+//! The browser entry: hydrates the server-rendered page. The code of the page's lazy route (a
+//! split wasm chunk) is loaded first, so hydration then runs synchronously (`hydrate_body`)
+//! and no view needs the asynchronous hydration path (which Roster's patched tachys leaves
+//! out of the wasm; see vendor/tachys/ROSTER.md).
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_lazy(app::App);
+    wasm_bindgen_futures::spawn_local(async {
+        let path = leptos::prelude::window()
+            .location()
+            .pathname()
+            .unwrap_or_default();
+        app::pages::load_route_code(&path).await;
+        leptos::mount::hydrate_body(app::App);
+    });
 }

@@ -214,6 +214,29 @@ lazy_page! {
     AccountRoute => account::AccountPage,
 }
 
+/// Loads the code of the lazy route `path` opens (one split wasm chunk), so that the page then
+/// hydrates synchronously with its code at hand (`hydrate_body`, see `frontend`). The paths
+/// mirror the `<Routes>` of [`App`]: a route added there as `Lazy` is added here too, or its
+/// page fails to hydrate on a first visit (every page's browser test would say so).
+pub async fn load_route_code(path: &str) {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    match segments.as_slice() {
+        ["login"] => LoginRoute::preload().await,
+        ["forgot-password"] => ForgotPasswordRoute::preload().await,
+        ["reset-password"] => ResetPasswordRoute::preload().await,
+        ["invitation"] => AcceptInvitationRoute::preload().await,
+        ["verify-email"] => VerifyEmailRoute::preload().await,
+        ["p", _, "signup"] => SignupRoute::preload().await,
+        ["p", _, "users", _] => UserDetailRoute::preload().await,
+        ["p", _, "roles"] => RolesRoute::preload().await,
+        ["p", _, "groups"] => GroupsRoute::preload().await,
+        ["p", _, "audit"] => AuditRoute::preload().await,
+        ["p", _, "projects"] => ProjectsRoute::preload().await,
+        ["account"] => AccountRoute::preload().await,
+        _ => {}
+    }
+}
+
 /// The page's Content-Security-Policy: scripts only from this origin or with this response's
 /// nonce (Leptos's hydration script), wasm allowed to compile, nothing may frame the page.
 #[cfg(feature = "ssr")]
