@@ -104,9 +104,20 @@ pub fn plain_routes(options: &LeptosOptions) -> Vec<(&'static str, MethodRouter<
     r
 }
 
+/// The app's route list, generated once per process. Generating it renders the app with
+/// resource loading suppressed by a process-wide flag (leptos_server's `SuppressResourceLoad`),
+/// and a resource first polled while that flag is up never resolves (leptos-rs/leptos#4773):
+/// a second router built while another serves pages (as tests do, many apps in one process)
+/// would hang those pages forever.
+pub fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole application: pages, server functions, health check, static files, middleware.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let mut router = Router::new();
     for (path, route) in plain_routes(&options) {

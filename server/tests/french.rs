@@ -91,6 +91,10 @@ fn english() -> Vec<(&'static str, String)> {
             app::pages::public_text::EN.entries(),
             app::pages::public_text::FR.entries(),
         ),
+        (
+            app::pages::roles_text::EN.entries(),
+            app::pages::roles_text::FR.entries(),
+        ),
     ];
     for (en, fr) in tables {
         for ((name, e), (_, f)) in en.into_iter().zip(fr) {

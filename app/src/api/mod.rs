@@ -2,6 +2,7 @@
 mod account;
 mod admin;
 mod invitations;
+mod roles;
 mod session;
 mod signup;
 mod users;
@@ -9,6 +10,7 @@ mod users;
 pub use account::*;
 pub use admin::*;
 pub use invitations::*;
+pub use roles::*;
 pub use session::*;
 pub use signup::*;
 pub use users::*;

@@ -5,6 +5,7 @@ mod error;
 mod invitation;
 mod permission;
 mod query;
+mod role;
 mod signup;
 pub mod time;
 mod user;
@@ -22,6 +23,7 @@ pub use permission::{Permission, ALL_PERMISSIONS, BUILTIN_ROLES};
 pub use query::{
     max_page, Directory, Page, UserQuery, UserRow, UserSort, DEFAULT_PAGE_SIZE, PAGE_SIZES,
 };
+pub use role::{check_permission, RoleForm, RoleInfo, MAX_DESCRIPTION, MAX_PERMISSIONS};
 pub use signup::{check_legal_url, ConsentInfo, SignupInfo, VERIFICATION_HOURS};
 pub use user::{
     validate_email, validate_password, Language, ProjectSummary, RequiredStep, SessionInfo, Status,

@@ -13,6 +13,8 @@ pub mod detail_text;
 mod invitations;
 mod login;
 pub mod public_text;
+mod roles;
+pub mod roles_text;
 mod sections;
 mod signup;
 mod two_factor;
@@ -207,7 +209,7 @@ lazy_page! {
     SignupRoute => signup::SignupPage,
     VerifyEmailRoute => signup::VerifyEmailPage,
     UserDetailRoute => user_detail::UserDetailPage,
-    RolesRoute => sections::RolesPage,
+    RolesRoute => roles::RolesPage,
     GroupsRoute => sections::GroupsPage,
     AuditRoute => sections::AuditPage,
     ProjectsRoute => sections::ProjectsPage,

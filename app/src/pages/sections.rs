@@ -9,7 +9,7 @@ fn strings() -> &'static Strings {
 }
 
 #[component]
-fn PageHeader(
+pub(crate) fn PageHeader(
     title: &'static str,
     lead: &'static str,
     #[prop(optional)] children: Option<Children>,
@@ -33,15 +33,6 @@ fn Building() -> impl IntoView {
         <div class="empty-state">
             <p>{s.coming_next}</p>
         </div>
-    }
-}
-
-#[component]
-pub fn RolesPage() -> impl IntoView {
-    let s = strings();
-    view! {
-        <PageHeader title=s.roles lead=s.roles_lead />
-        <Building />
     }
 }
 

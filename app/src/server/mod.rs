@@ -13,6 +13,7 @@ pub mod mail;
 pub mod mail_text;
 pub mod password;
 pub mod resets;
+pub mod roles;
 pub mod signup;
 pub mod state;
 pub mod store;

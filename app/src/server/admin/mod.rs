@@ -137,7 +137,7 @@ fn last_owner_sql_all() -> String {
 }
 
 /// Active owners of a project, by permission.
-async fn active_owners(tx: &mut Tx, project_id: i64) -> Result<i64, AppError> {
+pub(crate) async fn active_owners(tx: &mut Tx, project_id: i64) -> Result<i64, AppError> {
     Ok(sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM ({}) x WHERE x.status = 'active'",
         owners_of("$1")
@@ -149,7 +149,7 @@ async fn active_owners(tx: &mut Tx, project_id: i64) -> Result<i64, AppError> {
 
 /// Refuses a change that left a project which had an active owner without one (a role or
 /// group change of its last owner), after the change and inside its transaction.
-async fn keep_an_owner(
+pub(crate) async fn keep_an_owner(
     tx: &mut Tx,
     project_id: i64,
     before: i64,
