@@ -202,7 +202,7 @@ pub fn parse_metadata(raw: &str) -> Result<String, AppError> {
             format!("Metadata is limited to {} KiB.", MAX_METADATA / 1024),
         ));
     }
-    match serde_json::from_str::<serde_json::Value>(raw) {
+    match serde_json::from_slice::<serde_json::Value>(raw.as_bytes()) {
         Ok(v @ serde_json::Value::Object(_)) => Ok(v.to_string()),
         Ok(_) => Err(AppError::validation(
             "metadata",

@@ -24,9 +24,9 @@ pub fn AccountPage() -> impl IntoView {
     let t = super::account_text::current();
     let s = strings();
     let viewer = expect_context::<Viewer>();
-    let sessions = Resource::new(|| (), |_| my_sessions());
+    let sessions = crate::codec::resource(|| (), |_| my_sessions());
     let page = RwSignal::new(1u32);
-    let sign_ins = Resource::new(move || page.get(), my_sign_ins);
+    let sign_ins = crate::codec::resource(move || page.get(), my_sign_ins);
     let lang = viewer.language;
     view! {
         <Title text=format!("{} · Roster", s.account) />

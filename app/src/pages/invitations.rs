@@ -27,7 +27,7 @@ const INVITE_FIELDS: &[&str] = &["email", "role", "groups", "message"];
 pub fn InviteDialog(actions: Actions) -> impl IntoView {
     let s = actions.s;
     let slug = actions.slug.get_untracked();
-    let dir = Resource::new(move || (), move |_| project_directory(slug.clone()));
+    let dir = crate::codec::resource(move || (), move |_| project_directory(slug.clone()));
     view! {
         <Suspense fallback=move || view! { <p class="muted">{s.loading}</p> }>
             {
@@ -364,7 +364,7 @@ pub fn InvitationCard(
 pub fn AcceptInvitationPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
-    let preview = Resource::new(token, invitation);
+    let preview = crate::codec::resource(token, invitation);
     let t = public_text::current();
     view! {
         <Title text=format!("{} · Roster", t.accept_invitation) />

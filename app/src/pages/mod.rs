@@ -97,7 +97,7 @@ fn current_viewer() -> Option<Viewer> {
     let text = document()
         .get_element_by_id(VIEWER_ELEMENT)?
         .text_content()?;
-    serde_json::from_str(&text).ok().flatten()
+    serde_json::from_slice(text.as_bytes()).ok().flatten()
 }
 
 /// The viewer as JSON in the page's `<head>` (which only the server renders). `<` is escaped,

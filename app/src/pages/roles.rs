@@ -64,7 +64,7 @@ pub fn RolesPage() -> impl IntoView {
             })
             .unwrap_or(false)
     });
-    let roles = Resource::new(move || slug.get(), list_roles);
+    let roles = crate::codec::resource(move || slug.get(), list_roles);
     let dialog = RwSignal::new(None::<RoleDialog>);
     let close = Callback::new(move |_| dialog.set(None));
     let changed = Callback::new(move |_| roles.refetch());
@@ -169,7 +169,7 @@ fn RolesTable(
                         </button>
                         {r.builtin.then(|| view! { " "<span class="badge badge-inactive">{t.builtin}</span> })}
                     </td>
-                    <td class="muted">{r.description.clone()}</td>
+                    <td class="muted">{t.description(&r)}</td>
                     <td>{chips}</td>
                     <td class="num"><a href=href>{crate::i18n::number(super::page_lang(), members)}</a></td>
                 </tr>
@@ -236,7 +236,7 @@ fn Preview(
     });
     view! {
         <div class="form">
-            {(!role.description.is_empty()).then(|| view! { <p>{role.description.clone()}</p> })}
+            {(!role.description.is_empty()).then(|| view! { <p>{t.description(&role)}</p> })}
             <h3>{t.permissions}</h3>
             {if role.permissions.is_empty() {
                 view! { <p class="muted">{t.no_permissions}</p> }.into_any()

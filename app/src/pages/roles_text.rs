@@ -64,6 +64,10 @@ roles_table! {
     p_sessions_revoke,
     p_audit_read,
     p_project_manage,
+    d_owner,
+    d_admin,
+    d_developer,
+    d_end_user,
 }
 
 pub const EN: RolesText = RolesText {
@@ -111,6 +115,10 @@ pub const EN: RolesText = RolesText {
     p_sessions_revoke: "Sign users out",
     p_audit_read: "Read the audit log",
     p_project_manage: "Manage the project's settings (owners)",
+    d_owner: "Full control of the project, including its settings.",
+    d_admin: "Manages users, roles, groups and sessions.",
+    d_developer: "Reads users and the audit log.",
+    d_end_user: "A person who signs in to the project's app.",
 };
 
 pub const FR: RolesText = RolesText {
@@ -158,6 +166,10 @@ pub const FR: RolesText = RolesText {
     p_sessions_revoke: "Déconnecter des utilisateurs",
     p_audit_read: "Lire le journal d'audit",
     p_project_manage: "Gérer les réglages du projet (propriétaires)",
+    d_owner: "Contrôle total du projet, réglages compris.",
+    d_admin: "Gère les utilisateurs, les rôles, les groupes et les sessions.",
+    d_developer: "Consulte les utilisateurs et le journal d'audit.",
+    d_end_user: "Une personne qui se connecte à l'application du projet.",
 };
 
 impl RolesText {
@@ -177,6 +189,26 @@ impl RolesText {
             Permission::AuditRead => self.p_audit_read,
             Permission::ProjectManage => self.p_project_manage,
         }
+    }
+}
+
+impl RolesText {
+    /// A role's description: a built-in role's own (unchanged) one in the page's language.
+    pub fn description(&self, role: &crate::model::RoleInfo) -> String {
+        let default = crate::model::BUILTIN_ROLES
+            .iter()
+            .find(|(name, _)| *name == role.name)
+            .map(|(_, d)| *d);
+        if !role.builtin || default != Some(role.description.as_str()) {
+            return role.description.clone();
+        }
+        match role.name.as_str() {
+            "owner" => self.d_owner,
+            "admin" => self.d_admin,
+            "developer" => self.d_developer,
+            _ => self.d_end_user,
+        }
+        .to_string()
     }
 }
 

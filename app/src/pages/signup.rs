@@ -66,7 +66,7 @@ fn posted_error(t: &PublicText, code: &str) -> String {
 pub fn SignupPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("project").unwrap_or_default();
-    let info = Resource::new(slug, sign_up_info);
+    let info = crate::codec::resource(slug, sign_up_info);
     let (s, t) = (strings(super::page_lang()), text());
     view! {
         <Title text=format!("{} · Roster", t.signup_title) />

@@ -21,7 +21,7 @@ enum Open {
 pub fn TwoFactorCard(s: &'static Strings) -> impl IntoView {
     let d = super::detail_text::current();
     let t = super::account_text::current();
-    let status = Resource::new(|| (), |_| two_factor_status());
+    let status = crate::codec::resource(|| (), |_| two_factor_status());
     let open = RwSignal::new(None::<Open>);
     let close = Callback::new(move |_| {
         open.set(None);
@@ -90,7 +90,7 @@ fn field_error(err: RwSignal<Option<AppError>>, field: &'static str) -> impl Int
 
 #[component]
 fn Setup(s: &'static Strings, close: Callback<()>) -> impl IntoView {
-    let setup = Resource::new(|| (), |_| begin_two_factor());
+    let setup = crate::codec::resource(|| (), |_| begin_two_factor());
     let codes = RwSignal::new(None::<Vec<String>>);
     view! {
         <Suspense fallback=move || view! { <p class="muted">{s.loading}</p> }>

@@ -456,7 +456,7 @@ const EDIT_FIELDS: &[&str] = &[
 fn EditDialog(actions: Actions, id: i64) -> impl IntoView {
     let s = actions.s;
     let slug = actions.slug.get_untracked();
-    let data = Resource::new(
+    let data = crate::codec::resource(
         move || (),
         move |_| {
             let slug = slug.clone();

@@ -35,8 +35,8 @@ pub fn UserDetailPage() -> impl IntoView {
             .unwrap_or(1)
             .max(1)
     });
-    let detail = Resource::new(move || (slug.get(), id.get()), |(p, id)| get_user(p, id));
-    let activity = Resource::new(
+    let detail = crate::codec::resource(move || (slug.get(), id.get()), |(p, id)| get_user(p, id));
+    let activity = crate::codec::resource(
         move || (slug.get(), id.get(), activity_page.get()),
         |(p, id, page)| user_activity(p, id, page),
     );

@@ -31,11 +31,11 @@ pub fn UsersPage() -> impl IntoView {
         UserQuery::from_pairs(|k| m.get(k))
     });
     // Keyed by (project, view): a newer view's answer always wins over an older one.
-    let users = Resource::new(
+    let users = crate::codec::resource(
         move || (slug.get(), view_state.get()),
         |(p, q)| list_users(p, q),
     );
-    let directory = Resource::new(move || slug.get(), project_directory);
+    let directory = crate::codec::resource(move || slug.get(), project_directory);
 
     // Selected rows; a new view (page, filter, sort) starts with none.
     let selected = RwSignal::new(BTreeSet::<i64>::new());
@@ -424,7 +424,10 @@ fn BulkBar(
     s: &'static Strings,
     can: Signal<Can>,
     selected: RwSignal<BTreeSet<i64>>,
-    directory: Resource<Result<crate::model::Directory, crate::model::AppError>>,
+    directory: Resource<
+        Result<crate::model::Directory, crate::model::AppError>,
+        crate::codec::Json,
+    >,
     run: Callback<BulkAction>,
 ) -> impl IntoView {
     let count = move || selected.with(|s| s.len());
