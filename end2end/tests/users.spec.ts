@@ -90,6 +90,16 @@ test('each filter narrows the rows and survives a reload', async ({ page }) => {
   await page.getByRole('button', { name: 'Clear filters' }).click();
   await expect(page.getByLabel('Role')).toHaveValue('');
   await expect(page.getByLabel('Group')).toHaveValue('');
+
+  // Who never signed in: every row says so, and the view is in the URL.
+  await page.getByLabel('Last sign-in', { exact: true }).selectOption({ label: 'Never signed in' });
+  await expect(page).toHaveURL(/last_sign_in=never/);
+  await expect(column(page, 'Last sign-in').first()).toHaveText('Never');
+  expect(new Set(await texts(column(page, 'Last sign-in')))).toEqual(new Set(['Never']));
+  await page.reload();
+  await expect(page.getByLabel('Last sign-in', { exact: true })).toHaveValue('never');
+  await page.getByRole('button', { name: 'Clear filters' }).click();
+  await expect(page.getByLabel('Last sign-in', { exact: true })).toHaveValue('');
 });
 
 test('headers sort both ways and pages move forward and back', async ({ page }) => {

@@ -2,7 +2,7 @@
 //! 1,000,000) through `seed-demo`, then times the users-list query — the one SSR, the server
 //! function and the API share — for the views an admin uses most. Prints p50/p95 per backend.
 //! `make bench` runs it on SQLite and PostgreSQL.
-use app::model::{Status, UserQuery, UserSort};
+use app::model::{LastSignIn, Status, UserQuery, UserSort};
 use app::server::db::testing::TestDb;
 use app::server::password::{PasswordConfig, Passwords};
 use app::server::{users, Backend};
@@ -64,6 +64,22 @@ async fn run(backend: Backend, n: u64) {
             UserQuery {
                 role: Some("developer".into()),
                 group: Some("Sales".into()),
+                ..base.clone()
+            },
+        ),
+        (
+            "no sign-in for 90 days",
+            UserQuery {
+                last_sign_in: Some(LastSignIn::Over90Days),
+                ..base.clone()
+            },
+        ),
+        (
+            "never signed in, by email",
+            UserQuery {
+                last_sign_in: Some(LastSignIn::Never),
+                sort: UserSort::Email,
+                desc: false,
                 ..base.clone()
             },
         ),

@@ -176,3 +176,99 @@ app_test!(
         app
     }
 );
+
+/// The emails and total of a list call.
+async fn emails_of(app: &TestApp, c: &reqwest::Client, extra: &str) -> (Vec<String>, u64, bool) {
+    let res = c
+        .get(app.url(&list_url("default", extra)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let page: serde_json::Value = res.json().await.unwrap();
+    let emails = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["email"].as_str().unwrap().to_string())
+        .collect();
+    (
+        emails,
+        page["total"].as_u64().unwrap(),
+        page["more"].as_bool().unwrap(),
+    )
+}
+
+app_test!(
+    the_last_sign_in_filter_finds_who_stopped_coming,
+    |app: TestApp| async move {
+        let day = 24 * 3_600_000i64;
+        let now = app::server::util::now_ms();
+        for (email, ago) in [
+            ("a@acme.test", Some(10)),
+            ("b@acme.test", Some(60)),
+            ("c@acme.test", Some(120)),
+            ("d@acme.test", None),
+        ] {
+            let id = app.user(email, "default", "end_user").await;
+            let at = ago.map(|d| now - d * day).unwrap_or(0);
+            app.exec(&format!(
+                "UPDATE memberships SET last_sign_in_at = {at} WHERE user_id = {id}"
+            ))
+            .await;
+        }
+        let c = app.signed_in(ADMIN_EMAIL).await;
+        let (emails, total, more) = emails_of(&app, &c, "&query[last_sign_in]=over_30d").await;
+        assert_eq!(emails, ["b@acme.test", "c@acme.test", "d@acme.test"]);
+        assert_eq!((total, more), (3, false));
+        let (emails, total, _) = emails_of(&app, &c, "&query[last_sign_in]=over_90d").await;
+        assert_eq!(
+            (emails, total),
+            (
+                vec!["c@acme.test".to_string(), "d@acme.test".to_string()],
+                2
+            )
+        );
+        let (emails, _, _) = emails_of(&app, &c, "&query[last_sign_in]=never").await;
+        assert_eq!(emails, ["d@acme.test"]);
+        // With the other filters, and sorted by last sign-in (never comes last, newest first).
+        app.exec("UPDATE memberships SET status = 'inactive' WHERE email = 'c@acme.test'")
+            .await;
+        let (emails, _, _) = emails_of(
+            &app,
+            &c,
+            "&query[last_sign_in]=over_90d&query[status]=active",
+        )
+        .await;
+        assert_eq!(emails, ["d@acme.test"]);
+        let res = c
+            .get(app.url("/api/users?project=default&query[sort]=last_sign_in&query[desc]=true&query[page]=1&query[size]=20&query[last_sign_in]=over_30d"))
+            .send()
+            .await
+            .unwrap();
+        let page: serde_json::Value = res.json().await.unwrap();
+        let order: Vec<&str> = page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["email"].as_str().unwrap())
+            .collect();
+        assert_eq!(order, ["b@acme.test", "c@acme.test", "d@acme.test"]);
+
+        // The page itself, as a plain GET (the toolbar's form without script).
+        let html = c
+            .get(app.url("/p/default/users?last_sign_in=never"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("d@acme.test") && !html.contains("a@acme.test"));
+        assert!(
+            html.contains(r#"<option value="never" selected"#),
+            "the select shows the view"
+        );
+        app
+    }
+);

@@ -17,6 +17,47 @@ pub fn max_page(size: u32) -> u32 {
     (MAX_OFFSET / size.max(1) as u64) as u32 + 1
 }
 
+/// How long ago a member last signed in, as a filter: never, or not within 30 or 90 days
+/// (which includes never: seed 001's monthly clean-up of people who stopped coming).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LastSignIn {
+    Never,
+    #[serde(rename = "over_30d")]
+    Over30Days,
+    #[serde(rename = "over_90d")]
+    Over90Days,
+}
+
+impl LastSignIn {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LastSignIn::Never => "never",
+            LastSignIn::Over30Days => "over_30d",
+            LastSignIn::Over90Days => "over_90d",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [
+            LastSignIn::Never,
+            LastSignIn::Over30Days,
+            LastSignIn::Over90Days,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == s)
+    }
+
+    /// The days without a sign-in it asks for (None: never signed in at all).
+    pub fn days(self) -> Option<i64> {
+        match self {
+            LastSignIn::Never => None,
+            LastSignIn::Over30Days => Some(30),
+            LastSignIn::Over90Days => Some(90),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum UserSort {
@@ -71,6 +112,7 @@ pub struct UserQuery {
     pub role: Option<String>,
     /// A group's name.
     pub group: Option<String>,
+    pub last_sign_in: Option<LastSignIn>,
     pub sort: UserSort,
     pub desc: bool,
     /// 1-based.
@@ -85,6 +127,7 @@ impl Default for UserQuery {
             status: None,
             role: None,
             group: None,
+            last_sign_in: None,
             sort: UserSort::Created,
             desc: true,
             page: 1,
@@ -115,6 +158,7 @@ impl UserQuery {
             status: get("status").and_then(|s| s.parse().ok()),
             role: get("role").filter(|r| !r.is_empty()),
             group: get("group").filter(|g| !g.is_empty()),
+            last_sign_in: get("last_sign_in").and_then(|v| LastSignIn::parse(&v)),
             sort,
             desc,
             page: get("page")
@@ -138,6 +182,7 @@ impl UserQuery {
             status: self.status,
             role: self.role.as_deref().map(|r| cut(r, MAX_FILTER_NAME)),
             group: self.group.as_deref().map(|g| cut(g, MAX_FILTER_NAME)),
+            last_sign_in: self.last_sign_in,
             sort: self.sort,
             desc: self.desc,
             page: self.page.clamp(1, max_page(size)),
@@ -161,6 +206,9 @@ impl UserQuery {
         }
         if let Some(g) = &self.group {
             parts.push(("group", g.clone()));
+        }
+        if let Some(l) = self.last_sign_in {
+            parts.push(("last_sign_in", l.as_str().to_string()));
         }
         if self.sort != d.sort || self.desc != d.desc {
             parts.push(("sort", self.sort.as_str().to_string()));
@@ -202,7 +250,11 @@ impl UserQuery {
     }
 
     pub fn has_filters(&self) -> bool {
-        !self.q.is_empty() || self.status.is_some() || self.role.is_some() || self.group.is_some()
+        !self.q.is_empty()
+            || self.status.is_some()
+            || self.role.is_some()
+            || self.group.is_some()
+            || self.last_sign_in.is_some()
     }
 
     pub fn offset(&self) -> u64 {
@@ -291,6 +343,7 @@ mod tests {
             status: Some(Status::Inactive),
             role: Some("admin".into()),
             group: Some("Sales".into()),
+            last_sign_in: Some(LastSignIn::Over90Days),
             sort: UserSort::Email,
             desc: false,
             page: 3,
@@ -299,7 +352,7 @@ mod tests {
         let s = q.to_query_string();
         assert_eq!(
             s,
-            "q=ada%20l&status=inactive&role=admin&group=Sales&sort=email&dir=asc&page=3&size=50"
+            "q=ada%20l&status=inactive&role=admin&group=Sales&last_sign_in=over_90d&sort=email&dir=asc&page=3&size=50"
         );
         assert_eq!(parse(&s), q);
         assert_eq!(UserQuery::default().to_query_string(), "");
@@ -307,7 +360,7 @@ mod tests {
 
     #[test]
     fn bad_values_fall_back_to_defaults() {
-        let q = parse("status=zombie&sort=shoe&page=-2&size=7&dir=sideways");
+        let q = parse("status=zombie&sort=shoe&page=-2&size=7&dir=sideways&last_sign_in=yesterday");
         assert_eq!(q, UserQuery::default());
         assert!(!parse("sort=email").desc && parse("sort=last_sign_in").desc);
     }

@@ -5,7 +5,9 @@ use super::user_actions::{Actions, Can, Dialog, UserDialogs};
 use crate::api::{bulk_users, list_users, project_directory};
 use crate::components::{use_toaster, HiddenFields, NoScriptSubmit, Pager, UsersTable};
 use crate::i18n::{Strings, EN};
-use crate::model::{BulkAction, BulkSummary, Guard, Status, UserQuery, UserRow, UserSort, Viewer};
+use crate::model::{
+    BulkAction, BulkSummary, Guard, LastSignIn, Status, UserQuery, UserRow, UserSort, Viewer,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -193,6 +195,7 @@ pub fn UsersPage() -> impl IntoView {
         }
     };
     let on_status = on_filter(|q, v| q.status = v.parse::<Status>().ok());
+    let on_seen = on_filter(|q, v| q.last_sign_in = LastSignIn::parse(&v));
     let on_role = on_filter(|q, v| q.role = (!v.is_empty()).then_some(v));
     let on_group = on_filter(|q, v| q.group = (!v.is_empty()).then_some(v));
     let on_sort = Callback::new(move |key: UserSort| {
@@ -243,12 +246,24 @@ pub fn UsersPage() -> impl IntoView {
     };
     // What the toolbar's form keeps of the view when it is submitted without script, and what
     // "Clear filters" keeps.
-    let kept =
-        view_state.with_untracked(|q| q.pairs_except(&["q", "status", "role", "group", "page"]));
+    let kept = view_state.with_untracked(|q| {
+        q.pairs_except(&["q", "status", "last_sign_in", "role", "group", "page"])
+    });
     let cleared = view_state.with_untracked(|q| q.cleared().pairs());
 
     let status_option = move |value: &'static str, label: &'static str| {
         let selected = move || view_state.get().status.map(|s| s.as_str()).unwrap_or("") == value;
+        view! { <option value=value selected=selected>{label}</option> }
+    };
+    let seen_option = move |value: &'static str, label: &'static str| {
+        let selected = move || {
+            view_state
+                .get()
+                .last_sign_in
+                .map(|l| l.as_str())
+                .unwrap_or("")
+                == value
+        };
         view! { <option value=value selected=selected>{label}</option> }
     };
     let toolbar = view! {
@@ -271,6 +286,13 @@ pub fn UsersPage() -> impl IntoView {
                 {status_option("invited", s.invited)}
                 {status_option("active", s.active)}
                 {status_option("inactive", s.inactive)}
+            </select>
+            <label for="filter-seen" class="visually-hidden">{s.col_last_sign_in}</label>
+            <select id="filter-seen" name="last_sign_in" on:change=on_seen>
+                {seen_option("", s.any_sign_in)}
+                {seen_option("over_30d", s.not_in_30_days)}
+                {seen_option("over_90d", s.not_in_90_days)}
+                {seen_option("never", s.never_signed_in)}
             </select>
             <Transition fallback=move || {
                 view! {

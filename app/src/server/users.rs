@@ -194,6 +194,19 @@ async fn list_with(
         );
         group_id = Some(*id);
     }
+    // Members who have not signed in lately: `memberships_by_last_sign_in` holds the range
+    // (0 is "never", so "not within 90 days" includes those who never came).
+    let now = super::util::now_ms();
+    match q.last_sign_in {
+        None => {}
+        Some(age) => match age.days() {
+            None => filter += " AND m.last_sign_in_at = 0",
+            Some(days) => {
+                let p = next(&mut binds, Bind::Int(now - days * 24 * 3_600_000));
+                filter += &format!(" AND m.last_sign_in_at < {p}");
+            }
+        },
+    }
     let needle = q.q.trim().to_lowercase();
     let long = needle.chars().count() >= 3;
     // A needle most users match ("@example.org") is answered faster by reading the project's
@@ -295,7 +308,9 @@ async fn list_with(
     // Without search, the counters give the total. A search counts at most COUNT_AHEAD rows
     // past this page (one more, to know whether there are more): a needle that matches half
     // a million users costs a few hundred rows, not half a million, on every keystroke.
-    let (count_sql, count_binds) = if needle.is_empty() {
+    // No counter knows when people last signed in: that filter is counted like a search.
+    let bounded = !needle.is_empty() || q.last_sign_in.is_some();
+    let (count_sql, count_binds) = if !bounded {
         counter
     } else {
         (
@@ -316,7 +331,7 @@ async fn list_with(
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
     let items = rows_for(db, project_id, &ids, &dir).await?;
-    let more = !needle.is_empty() && total as u64 > count_cap(q);
+    let more = bounded && total as u64 > count_cap(q);
     Ok(Page {
         items,
         more,
