@@ -297,3 +297,23 @@ test('remove from project takes a member out of this project, after a confirmati
   await expect(dialog).toHaveCount(0);
   await expect(rowOf(page, email)).toHaveCount(0);
 });
+
+test('a member is added to another project from the detail page, by invitation', async ({ page }) => {
+  await signIn(page);
+  const [email] = await usersWith(page, '?status=active&role=developer');
+  await rowOf(page, email).getByRole('link', { name: email, exact: true }).click();
+  await expect(page).toHaveURL(/\/p\/default\/users\/\d+/);
+  await hydrated(page);
+  const card = page.getByRole('region', { name: 'Memberships' });
+  await card.getByLabel('Project').selectOption({ label: 'Open' });
+  await expect(card.getByLabel('Role')).toBeEnabled();
+  await card.getByLabel('Role').selectOption('developer');
+  await card.getByRole('button', { name: 'Add to project' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Invitation sent to ${email}.` })).toBeVisible();
+  const row = card.getByRole('row').filter({ has: page.getByRole('link', { name: 'Open', exact: true }) });
+  await expect(row).toContainText('Invited');
+  await expect(row).toContainText('developer');
+  // The membership opens this person's page in that project.
+  await row.getByRole('link', { name: 'Open', exact: true }).click();
+  await expect(page).toHaveURL(/\/p\/open\/users\/\d+/);
+});

@@ -625,3 +625,65 @@ app_test!(
         app
     }
 );
+
+app_test!(
+    a_member_is_added_to_another_project_by_invitation,
+    |app: TestApp| async move {
+        let tom = app.user("tom@acme.test", "default", "end_user").await;
+        app.user("ada@acme.test", "acme", "admin").await;
+        app.add_member(
+            sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE email = 'ada@acme.test'")
+                .fetch_one(app.db().pool())
+                .await
+                .unwrap(),
+            "default",
+            "admin",
+        )
+        .await;
+        // Ada manages both projects: from Tom's page in `default`, she invites him to `acme`.
+        let ada = app.signed_in("ada@acme.test").await;
+        let res = invite(
+            &app,
+            &ada,
+            "acme",
+            json!({"email": "tom@acme.test", "role": "developer", "groups": []}),
+        )
+        .await;
+        assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
+        let (status, detail) = app
+            .get_json(&ada, &format!("/api/user?project=default&id={tom}"))
+            .await;
+        assert_eq!(status, 200);
+        let acme = detail["memberships"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["project_slug"] == "acme")
+            .expect("the new membership is listed")
+            .clone();
+        assert_eq!(
+            (acme["role"].clone(), acme["status"].clone()),
+            (json!("developer"), json!("invited"))
+        );
+        // It grants nothing until Tom accepts.
+        let c = app.signed_in("tom@acme.test").await;
+        let viewer = app.viewer(&c).await;
+        let projects: Vec<&str> = viewer["projects"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["slug"].as_str().unwrap())
+            .collect();
+        assert!(!projects.contains(&"acme"), "{projects:?}");
+        // Asking again is refused: he is already invited there.
+        let res = invite(
+            &app,
+            &ada,
+            "acme",
+            json!({"email": "tom@acme.test", "role": "developer", "groups": []}),
+        )
+        .await;
+        assert_eq!(res.status(), 422);
+        app
+    }
+);

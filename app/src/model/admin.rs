@@ -11,6 +11,8 @@ pub struct MembershipInfo {
     pub role: String,
     pub groups: Vec<String>,
     pub joined_at: i64,
+    /// Invited until the person accepts (an invited membership grants nothing).
+    pub status: Status,
 }
 
 /// Why an action on a user is refused, known before anyone tries it (the UI explains it next

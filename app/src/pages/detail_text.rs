@@ -23,6 +23,9 @@ macro_rules! detail_table {
 detail_table! {
     profile,
     memberships,
+    add_to_project,
+    add_to_project_lead,
+    choose_project,
     effective_permissions,
     active_sessions,
     activity,
@@ -84,6 +87,9 @@ detail_table! {
 pub const EN: DetailText = DetailText {
     profile: "Profile",
     memberships: "Memberships",
+    add_to_project: "Add to project",
+    add_to_project_lead: "Invite this person to another project you manage. They join it when they accept.",
+    choose_project: "Choose a project",
     effective_permissions: "Effective permissions",
     active_sessions: "Active sessions",
     activity: "Activity",
@@ -145,6 +151,9 @@ pub const EN: DetailText = DetailText {
 pub const FR: DetailText = DetailText {
     profile: "Profil",
     memberships: "Adhésions",
+    add_to_project: "Ajouter à un projet",
+    add_to_project_lead: "Invitez cette personne dans un autre projet que vous gérez. Elle le rejoint en acceptant.",
+    choose_project: "Choisissez un projet",
     effective_permissions: "Permissions effectives",
     active_sessions: "Sessions actives",
     activity: "Activité",

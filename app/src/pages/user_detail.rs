@@ -1,12 +1,15 @@
 //! `/p/{project}/users/{id}`: one member's profile, memberships, effective permissions,
 //! active sessions and activity, with the same actions as the table's row menu.
 use super::user_actions::{guard_text, Actions, Dialog, UserDialogs};
-use crate::api::{get_user, user_activity};
+use crate::api::{get_user, invite_user, project_directory, user_activity};
 use crate::components::status_badge;
 use crate::components::Pager;
 use crate::i18n::{fill, Strings, EN};
 use crate::model::time::{format_utc, relative};
-use crate::model::{ActivityItem, Guard, Language, Page, Status, UserDetail, Viewer};
+use crate::model::{
+    ActivityItem, AppError, Guard, InviteForm, Language, Page, Permission, Status, UserDetail,
+    Viewer,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -280,13 +283,16 @@ fn Detail(
         );
     }
 
+    // Each membership opens this person's page in that project, where its role, groups and
+    // removal are managed (with that project's permissions).
     let memberships = user
         .memberships
         .iter()
         .map(|m| {
+            let invited = (m.status == Status::Invited).then(|| view! { " " {status_badge(s, Status::Invited)} });
             view! {
                 <tr>
-                    <td><a href=format!("/p/{}/users", m.project_slug)>{m.project_name.clone()}</a></td>
+                    <td><a href=format!("/p/{}/users/{}", m.project_slug, id)>{m.project_name.clone()}</a>{invited}</td>
                     <td>{m.role.clone()}</td>
                     <td class="muted">{if m.groups.is_empty() { "—".to_string() } else { m.groups.join(", ") }}</td>
                     <td>{time(Some(m.joined_at))}</td>
@@ -294,6 +300,14 @@ fn Detail(
             }
         })
         .collect_view();
+    let add_to_project = view! {
+        <AddToProject
+            s=s
+            email=user.email.clone()
+            member_of=user.memberships.iter().map(|m| m.project_slug.clone()).collect()
+            changed=actions.changed
+        />
+    };
     let permissions = if user.permissions.is_empty() {
         view! { <p class="muted">{d.no_permissions}</p> }.into_any()
     } else {
@@ -471,6 +485,7 @@ fn Detail(
                             <tbody>{memberships}</tbody>
                         </table>
                     </div>
+                    {add_to_project}
                 </section>
             </div>
         </div>
@@ -558,4 +573,108 @@ fn or_dash(text: &str) -> String {
     } else {
         text.to_string()
     }
+}
+
+/// "Add to project": invites the person to another project the viewer may invite to, with a
+/// role of that project (the invitation machinery: they join when they accept).
+#[component]
+fn AddToProject(
+    s: &'static Strings,
+    email: String,
+    member_of: Vec<String>,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let d = super::detail_text::current();
+    let candidates: Vec<(String, String)> = use_context::<Viewer>()
+        .map(|v| {
+            v.projects
+                .iter()
+                .filter(|p| p.can(Permission::UsersInvite) && !member_of.contains(&p.slug))
+                .map(|p| (p.slug.clone(), p.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    if candidates.is_empty() {
+        return ().into_any();
+    }
+    let toaster = crate::components::use_toaster();
+    let project = RwSignal::new(String::new());
+    let role = RwSignal::new("end_user".to_string());
+    let err = RwSignal::new(None::<AppError>);
+    let busy = RwSignal::new(false);
+    let roles = crate::codec::resource(
+        move || project.get(),
+        |slug| async move {
+            if slug.is_empty() {
+                Ok(Default::default())
+            } else {
+                project_directory(slug).await
+            }
+        },
+    );
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let target = project.get_untracked();
+        if busy.get_untracked() || target.is_empty() {
+            return;
+        }
+        busy.set(true);
+        err.set(None);
+        let form = InviteForm {
+            email: email.clone(),
+            role: role.get_untracked(),
+            groups: Vec::new(),
+            message: String::new(),
+        };
+        leptos::task::spawn_local(async move {
+            let result = invite_user(target, form).await;
+            busy.set(false);
+            match result {
+                Ok(invited) => {
+                    toaster.success(fill(s.t_invitation_sent, &[("email", &invited.email)]));
+                    project.set(String::new());
+                    changed.run(());
+                }
+                Err(e) => err.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <form class="form add-to-project" on:submit=submit>
+            <h3>{d.add_to_project}</h3>
+            <p class="small muted">{d.add_to_project_lead}</p>
+            <div class="form-row">
+                <div class="field">
+                    <label for="add-project">{s.project}</label>
+                    <select id="add-project" on:change=move |ev| project.set(event_target_value(&ev)) prop:value=move || project.get()>
+                        <option value="">{d.choose_project}</option>
+                        {candidates.into_iter().map(|(slug, name)| view! { <option value=slug>{name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="add-role">{s.role}</label>
+                    <select id="add-role" on:change=move |ev| role.set(event_target_value(&ev)) disabled=move || project.with(String::is_empty)>
+                        <Transition fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let names = roles.await.map(|d| d.roles).unwrap_or_default();
+                                names
+                                    .into_iter()
+                                    .map(|n| {
+                                        let selected = n == role.get_untracked();
+                                        let label = n.clone();
+                                        view! { <option value=n selected=selected>{label}</option> }
+                                    })
+                                    .collect_view()
+                            })}
+                        </Transition>
+                    </select>
+                </div>
+            </div>
+            {move || err.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+            <button type="submit" class="button" disabled=move || busy.get() || project.with(String::is_empty)>
+                {d.add_to_project}
+            </button>
+        </form>
+    }
+    .into_any()
 }

@@ -23,7 +23,7 @@ pub async fn detail(
     .bind(user_id)
     .bind(project_id);
     let memberships = sqlx::query(
-        "SELECT p.id, p.slug, p.name, r.name AS role, m.joined_at FROM memberships m \
+        "SELECT p.id, p.slug, p.name, r.name AS role, m.joined_at, m.status FROM memberships m \
            JOIN projects p ON p.id = m.project_id JOIN roles r ON r.id = m.role_id \
           WHERE m.user_id = $1 ORDER BY p.name, p.id",
     )
@@ -76,6 +76,10 @@ pub async fn detail(
                 role: m.try_get("role")?,
                 groups: gs,
                 joined_at: m.try_get("joined_at")?,
+                status: m
+                    .try_get::<String, _>("status")?
+                    .parse()
+                    .unwrap_or(Status::Active),
             });
         }
     }
