@@ -292,6 +292,17 @@ pub async fn seed_demo(
             .iter()
             .filter_map(|u| by_email.get(&u.email).map(|id| (u, *id)))
             .collect();
+        let kept_history = |kept: &[(&U, i64)]| -> Vec<Person> {
+            kept.iter()
+                .map(|(u, id)| Person {
+                    id: *id,
+                    email: u.email.clone(),
+                    status: u.status,
+                    created: u.created,
+                    last_sign_in: u.last_sign_in,
+                })
+                .collect()
+        };
 
         if !kept.is_empty() {
             let mut sql = String::from(
@@ -359,6 +370,10 @@ pub async fn seed_demo(
                 q.execute(&mut *tx).await?;
             }
         }
+        if !kept.is_empty() {
+            let events = history(&mut rng, project_id, &kept_history(&kept), now);
+            insert_events(&mut tx, &events).await?;
+        }
         tx.commit().await?;
         inserted += kept.len() as u64;
         i += size as u64;
@@ -369,7 +384,14 @@ pub async fn seed_demo(
     // also a fresh visibility map, without which index-only scans must visit the table.
     match db.backend() {
         app::server::Backend::Postgres => {
-            sqlx::query("VACUUM ANALYZE").execute(db.pool()).await?;
+            // Only the tables seeding wrote: a database-wide VACUUM warns about every system
+            // catalog the role does not own.
+            sqlx::query(
+                "VACUUM (ANALYZE) users, memberships, group_members, invitations, audit_events, \
+                 membership_counts, group_counts",
+            )
+            .execute(db.pool())
+            .await?;
         }
         app::server::Backend::Sqlite => {
             let mut tx = db.begin().await?;
@@ -381,6 +403,180 @@ pub async fn seed_demo(
         inserted,
         project_id,
     })
+}
+
+/// A seeded person, as their history needs them.
+struct Person {
+    id: i64,
+    email: String,
+    status: &'static str,
+    created: i64,
+    last_sign_in: Option<i64>,
+}
+
+/// One audit event: at, actor id, actor email, action, target id, target email, project, ip,
+/// user agent, details.
+type Row10 = (
+    i64,
+    Option<i64>,
+    Option<String>,
+    &'static str,
+    i64,
+    String,
+    Option<i64>,
+    String,
+    &'static str,
+    &'static str,
+);
+
+const AGENTS: [(&str, &str); 4] = [
+    (
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36",
+        r#"{"browser":"Chrome","os":"Windows","device":"Desktop"}"#,
+    ),
+    (
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_4) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Safari/605.1.15",
+        r#"{"browser":"Safari","os":"macOS","device":"Desktop"}"#,
+    ),
+    (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+        r#"{"browser":"Safari","os":"iOS","device":"Mobile"}"#,
+    ),
+    (
+        "Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 Firefox/125.0",
+        r#"{"browser":"Firefox","os":"Linux","device":"Desktop"}"#,
+    ),
+];
+
+/// A realistic history for each person, about ten events each (so a million users make ten
+/// million events): the invitation, its acceptance, sign-ins up to their last one (which is
+/// exactly the one the users list shows), some failed attempts, an edit now and then, and the
+/// deactivation of inactive people after their last sign-in.
+fn history(rng: &mut StdRng, project_id: i64, people: &[Person], now: i64) -> Vec<Row10> {
+    const MINUTE: i64 = 60_000;
+    let mut out = Vec::new();
+    for p in people {
+        let ip = format!(
+            "{}.{}",
+            ["203.0.113", "198.51.100", "192.0.2"][rng.gen_range(0..3)],
+            rng.gen_range(1..255)
+        );
+        let (ua, device) = AGENTS[rng.gen_range(0..AGENTS.len())];
+        let by_admin = |at: i64, action: &'static str, details: &'static str| {
+            (
+                at,
+                None,
+                None,
+                action,
+                p.id,
+                p.email.clone(),
+                Some(project_id),
+                String::new(),
+                "",
+                details,
+            )
+        };
+        out.push(by_admin(
+            p.created,
+            "invitation.created",
+            r#"{"role":"end_user"}"#,
+        ));
+        let Some(last) = p.last_sign_in else {
+            continue;
+        };
+        let accepted = (p.created + rng.gen_range(5..3 * 24 * 60) * MINUTE).min(last);
+        out.push((
+            accepted,
+            Some(p.id),
+            Some(p.email.clone()),
+            "invitation.accepted",
+            p.id,
+            p.email.clone(),
+            Some(project_id),
+            ip.clone(),
+            ua,
+            "{}",
+        ));
+        let sign_ins = rng.gen_range(1..=12);
+        for k in 0..sign_ins {
+            let at = if k == sign_ins - 1 {
+                last
+            } else {
+                rng.gen_range(accepted..=last)
+            };
+            out.push((
+                at,
+                Some(p.id),
+                Some(p.email.clone()),
+                "auth.signed_in",
+                p.id,
+                p.email.clone(),
+                None,
+                ip.clone(),
+                ua,
+                device,
+            ));
+            if rng.gen_bool(0.08) {
+                out.push((
+                    at - rng.gen_range(1..10) * MINUTE,
+                    None,
+                    None,
+                    "auth.sign_in_failed",
+                    p.id,
+                    p.email.clone(),
+                    None,
+                    ip.clone(),
+                    ua,
+                    r#"{"reason":"bad_credentials"}"#,
+                ));
+            }
+        }
+        if rng.gen_bool(0.1) {
+            out.push(by_admin(
+                rng.gen_range(accepted..=last),
+                "user.updated",
+                r#"{"changed":["last_name"]}"#,
+            ));
+        }
+        if p.status == "inactive" {
+            let at = (last + rng.gen_range(1..60 * 24 * 60) * MINUTE).min(now);
+            out.push(by_admin(
+                at,
+                "user.deactivated",
+                r#"{"sessions_revoked":0}"#,
+            ));
+        }
+    }
+    out
+}
+
+/// Writes events in multi-row INSERTs small enough for both backends' parameter limits.
+async fn insert_events(
+    tx: &mut sqlx::Transaction<'static, sqlx::Any>,
+    events: &[Row10],
+) -> Result<(), AppError> {
+    for chunk in events.chunks(2_000) {
+        let mut sql = String::from(
+            "INSERT INTO audit_events (at, actor_id, actor_email, action, target_user_id, target_email, project_id, ip, user_agent, details) VALUES ",
+        );
+        push_placeholders(&mut sql, chunk.len(), 10);
+        let mut q = sqlx::query(&sql);
+        for e in chunk {
+            q = q
+                .bind(e.0)
+                .bind(e.1)
+                .bind(e.2.clone())
+                .bind(e.3)
+                .bind(e.4)
+                .bind(e.5.clone())
+                .bind(e.6)
+                .bind(e.7.clone())
+                .bind(e.8)
+                .bind(e.9);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
 }
 
 /// The project (created if missing), its built-in role ids (owner, admin, developer, end_user)

@@ -43,6 +43,38 @@ app_test!(
                 OR NOT EXISTS (SELECT 1 FROM invitations i WHERE i.user_id = u.id))")
         .await;
         assert_eq!(bad_invited, 0);
+        // A history to go with it: each person's newest sign-in event is the last sign-in the
+        // list shows, invited people never signed in, about ten events a person.
+        let off = app
+            .count(
+                "SELECT COUNT(*) FROM users u WHERE u.last_sign_in_at IS NOT NULL AND u.last_sign_in_at <> \
+                 (SELECT MAX(a.at) FROM audit_events a WHERE a.target_user_id = u.id AND a.action = 'auth.signed_in')",
+            )
+            .await;
+        assert_eq!(off, 0, "the newest sign-in event matches last_sign_in_at");
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM audit_events a JOIN users u ON u.id = a.target_user_id \
+                 WHERE u.status = 'invited' AND a.action = 'auth.signed_in'"
+            )
+            .await,
+            0
+        );
+        let events = app.count("SELECT COUNT(*) FROM audit_events").await;
+        assert!(
+            events > 4 * n as i64 && events < 15 * n as i64,
+            "{events} events for {n} people"
+        );
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM users u JOIN memberships m ON m.user_id = u.id AND m.project_id = {pid} \
+                 WHERE u.status = 'inactive' AND NOT EXISTS (SELECT 1 FROM audit_events a \
+                 WHERE a.target_user_id = u.id AND a.action = 'user.deactivated')"
+            ))
+            .await,
+            0,
+            "every inactive person was deactivated by someone"
+        );
         let in_groups = app
             .count("SELECT COUNT(DISTINCT user_id) FROM group_members")
             .await;
