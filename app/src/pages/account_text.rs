@@ -1,71 +1,56 @@
 //! The account page's own text (profile, password, sessions, two-factor), in English and
 //! French. It lives with the page, so it loads with the page's code, not with the first one.
-use crate::model::{Language, Viewer};
+use crate::model::Viewer;
 use leptos::prelude::*;
 
-/// The table's fields, and `entries` listing them (for the test that finds untranslated text;
-/// never called in the browser, so it costs the wasm nothing).
-macro_rules! account_table {
-    ($($name:ident),* $(,)?) => {
-        pub struct AccountText {
-            $(pub $name: &'static str,)*
-        }
-
-        impl AccountText {
-            /// Every (field, text) of the table.
-            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
-                vec![$((stringify!($name), self.$name)),*]
-            }
-        }
-    };
-}
-
-account_table! {
-    required_password,
-    required_two_factor,
-    change_email,
-    new_email,
-    email_change_lead,
-    email_change_sent,
-    regenerate_codes,
-    disable_two_factor,
-    recovery_codes,
-    recent_sign_ins,
-    enable_two_factor,
-    change_password,
-    verification_code,
-    two_factor_on,
-    two_factor_on_one,
-    two_factor_off,
-    two_factor_enabled,
-    this_device,
-    theme_system,
-    theme_light,
-    theme_dark,
-    theme,
-    t_two_factor_off,
-    sign_out_others,
-    sign_in_ok,
-    sign_in_failed,
-    secret_key,
-    scan_lead,
-    revoke_this,
-    result,
-    recovery_lead,
-    qr_code,
-    password_hint,
-    password_changed,
-    no_sign_ins,
-    new_password,
-    my_sessions,
-    language,
-    download,
-    done,
-    current_password,
-    confirm_new_password,
-    complete_setup,
-    code_or_password,
-    account_lead,
+crate::i18n::text_table! {
+    AccountText {
+        required_password,
+        required_two_factor,
+        change_email,
+        new_email,
+        email_change_lead,
+        email_change_sent,
+        regenerate_codes,
+        disable_two_factor,
+        recovery_codes,
+        recent_sign_ins,
+        enable_two_factor,
+        change_password,
+        verification_code,
+        two_factor_on,
+        two_factor_on_one,
+        two_factor_off,
+        two_factor_enabled,
+        this_device,
+        theme_system,
+        theme_light,
+        theme_dark,
+        theme,
+        t_two_factor_off,
+        sign_out_others,
+        sign_in_ok,
+        sign_in_failed,
+        secret_key,
+        scan_lead,
+        revoke_this,
+        result,
+        recovery_lead,
+        qr_code,
+        password_hint,
+        password_changed,
+        no_sign_ins,
+        new_password,
+        my_sessions,
+        language,
+        download,
+        done,
+        current_password,
+        confirm_new_password,
+        complete_setup,
+        code_or_password,
+        account_lead,
+    }
 }
 
 pub const EN: AccountText = AccountText {
@@ -166,11 +151,9 @@ pub const FR: AccountText = AccountText {
 
 /// The text in the signed-in person's language.
 pub fn current() -> &'static AccountText {
-    match use_context::<Viewer>()
-        .map(|v| v.language)
-        .unwrap_or_default()
-    {
-        Language::En => &EN,
-        Language::Fr => &FR,
-    }
+    AccountText::of(
+        use_context::<Viewer>()
+            .map(|v| v.language)
+            .unwrap_or_default(),
+    )
 }

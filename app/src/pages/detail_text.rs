@@ -1,87 +1,72 @@
 //! The text of the user detail page and of the invitation dialogs, in English and French. It
 //! lives with those pages, so it loads with their code, not with the first page's.
-use crate::model::{Language, Viewer};
+use crate::model::Viewer;
 use leptos::prelude::*;
 
-/// The table's fields, and `entries` listing them (for the test that finds untranslated text;
-/// never called in the browser, so it costs the wasm nothing).
-macro_rules! detail_table {
-    ($($name:ident),* $(,)?) => {
-        pub struct DetailText {
-            $(pub $name: &'static str,)*
-        }
-
-        impl DetailText {
-            /// Every (field, text) of the table.
-            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
-                vec![$((stringify!($name), self.$name)),*]
-            }
-        }
-    };
-}
-
-detail_table! {
-    profile,
-    memberships,
-    add_to_project,
-    add_to_project_lead,
-    choose_project,
-    effective_permissions,
-    active_sessions,
-    activity,
-    joined,
-    no_sessions,
-    no_activity,
-    no_permissions,
-    revoke,
-    revoke_all,
-    revoke_session,
-    this_session,
-    device,
-    browser,
-    ip_address,
-    location,
-    last_activity,
-    started,
-    when,
-    event,
-    by,
-    details,
-    back_to_users,
-    user_failed,
-    send_invitation,
-    sending,
-    personal_message,
-    registration_url,
-    copy,
-    copied,
-    copy_and_close,
-    invite_done_lead,
-    t_invitation_cancelled,
-    cancel_invitation_lead,
-    keep_invitation,
-    invitation,
-    invited_by,
-    sent_at,
-    expires,
-    invitation_mail,
-    mail_sent,
-    mail_queued,
-    mail_failed,
-    mail_retrying,
-    mail_none,
-    someone,
-    two_factor,
-    reset_two_factor,
-    state_on,
-    state_off,
-    email_verified,
-    not_verified,
-    send_verification,
-    consents,
-    consent_line,
-    terms,
-    privacy_policy,
+crate::i18n::text_table! {
+    DetailText {
+        profile,
+        memberships,
+        add_to_project,
+        add_to_project_lead,
+        choose_project,
+        effective_permissions,
+        active_sessions,
+        activity,
+        joined,
+        no_sessions,
+        no_activity,
+        no_permissions,
+        revoke,
+        revoke_all,
+        revoke_session,
+        this_session,
+        device,
+        browser,
+        ip_address,
+        location,
+        last_activity,
+        started,
+        when,
+        event,
+        by,
+        details,
+        back_to_users,
+        user_failed,
+        send_invitation,
+        sending,
+        personal_message,
+        registration_url,
+        copy,
+        copied,
+        copy_and_close,
+        invite_done_lead,
+        t_invitation_cancelled,
+        cancel_invitation_lead,
+        keep_invitation,
+        invitation,
+        invited_by,
+        sent_at,
+        expires,
+        invitation_mail,
+        mail_sent,
+        mail_queued,
+        mail_failed,
+        mail_retrying,
+        mail_none,
+        someone,
+        two_factor,
+        reset_two_factor,
+        state_on,
+        state_off,
+        email_verified,
+        not_verified,
+        send_verification,
+        consents,
+        consent_line,
+        terms,
+        privacy_policy,
+    }
 }
 
 pub const EN: DetailText = DetailText {
@@ -214,11 +199,9 @@ pub const FR: DetailText = DetailText {
 
 /// The text in the signed-in person's language.
 pub fn current() -> &'static DetailText {
-    match use_context::<Viewer>()
-        .map(|v| v.language)
-        .unwrap_or_default()
-    {
-        Language::En => &EN,
-        Language::Fr => &FR,
-    }
+    DetailText::of(
+        use_context::<Viewer>()
+            .map(|v| v.language)
+            .unwrap_or_default(),
+    )
 }

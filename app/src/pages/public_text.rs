@@ -2,80 +2,64 @@
 //! forgotten and reset password, invitation, sign-up, email verification), in English and
 //! French. The language is the page's (`Accept-Language` until the person is known); the
 //! table loads with those pages' code, not with the console's.
-use crate::model::Language;
 
-/// The table's fields, and `entries` listing them (for the test that finds untranslated text;
-/// never called in the browser, so it costs the wasm nothing).
-macro_rules! public_table {
-    ($($name:ident),* $(,)?) => {
-        pub struct PublicText {
-            $(pub $name: &'static str,)*
-        }
-
-        impl PublicText {
-            /// Every (field, text) of the table.
-            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
-                vec![$((stringify!($name), self.$name)),*]
-            }
-        }
-    };
-}
-
-public_table! {
-    first_name,
-    last_name,
-    confirm_password,
-    new_password,
-    confirm_new_password,
-    back_to_sign_in,
-    err_locked,
-    err_credentials,
-    err_unavailable,
-    two_factor_title,
-    code_lead,
-    auth_code,
-    verify,
-    err_code,
-    forgot_title,
-    forgot_lead,
-    err_email,
-    sending,
-    send_reset_link,
-    reset_sent,
-    reset_title,
-    reset_lead,
-    set_password,
-    reset_done,
-    agree_to_terms,
-    consent_terms_prefix,
-    consent_privacy_prefix,
-    terms,
-    and_the,
-    privacy,
-    signup_closed_err,
-    signup_throttled,
-    signup_check,
-    signup_title,
-    signup_closed_title,
-    signup_closed_lead,
-    join,
-    signup_lead,
-    have_account,
-    signup_sent,
-    verify_title,
-    verify_lead,
-    verify_button,
-    verified,
-    err_verify,
-    accept_invitation,
-    invitation_dead_title,
-    invitation_dead_lead,
-    invitation_dead_next,
-    accept_check,
-    invited_by,
-    invited,
-    choose_name,
-    has_account,
+crate::i18n::text_table! {
+    PublicText {
+        first_name,
+        last_name,
+        confirm_password,
+        new_password,
+        confirm_new_password,
+        back_to_sign_in,
+        err_locked,
+        err_credentials,
+        err_unavailable,
+        two_factor_title,
+        code_lead,
+        auth_code,
+        verify,
+        err_code,
+        forgot_title,
+        forgot_lead,
+        err_email,
+        sending,
+        send_reset_link,
+        reset_sent,
+        reset_title,
+        reset_lead,
+        set_password,
+        reset_done,
+        agree_to_terms,
+        consent_terms_prefix,
+        consent_privacy_prefix,
+        terms,
+        and_the,
+        privacy,
+        signup_closed_err,
+        signup_throttled,
+        signup_check,
+        signup_title,
+        signup_closed_title,
+        signup_closed_lead,
+        join,
+        signup_lead,
+        have_account,
+        signup_sent,
+        verify_title,
+        verify_lead,
+        verify_button,
+        verified,
+        err_verify,
+        accept_invitation,
+        invitation_dead_title,
+        invitation_dead_lead,
+        invitation_dead_next,
+        accept_check,
+        invited_by,
+        invited,
+        choose_name,
+        has_account,
+    }
 }
 
 pub const EN: PublicText = PublicText {
@@ -194,8 +178,5 @@ pub const FR: PublicText = PublicText {
 
 /// The text in the page's language.
 pub fn current() -> &'static PublicText {
-    match super::page_lang() {
-        Language::En => &EN,
-        Language::Fr => &FR,
-    }
+    PublicText::of(super::page_lang())
 }

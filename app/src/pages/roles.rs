@@ -134,6 +134,14 @@ pub fn RolesPage() -> impl IntoView {
     }
 }
 
+/// The Users page filtered to a role's members.
+fn members_href(slug: &str, role: &str) -> String {
+    format!(
+        "/p/{slug}/users?role={}",
+        crate::model::encode_query_value(role)
+    )
+}
+
 #[component]
 fn RolesTable(
     roles: Vec<RoleInfo>,
@@ -145,11 +153,7 @@ fn RolesTable(
         .into_iter()
         .map(|r| {
             let members = r.members;
-            let href = format!(
-                "/p/{}/users?role={}",
-                slug.get_untracked(),
-                crate::model::encode_query_value(&r.name)
-            );
+            let href = members_href(&slug.get_untracked(), &r.name);
             let chips = if r.permissions.is_empty() {
                 view! { <span class="muted">{t.no_permissions}</span> }.into_any()
             } else {
@@ -211,11 +215,7 @@ fn Preview(
         },
         &[("n", &crate::i18n::number(lang, role.members))],
     );
-    let href = format!(
-        "/p/{}/users?role={}",
-        slug.get_untracked(),
-        crate::model::encode_query_value(&role.name)
-    );
+    let href = members_href(&slug.get_untracked(), &role.name);
     let note = if role.locked() {
         Some(t.locked_note)
     } else if role.builtin {

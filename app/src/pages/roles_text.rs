@@ -1,73 +1,58 @@
 //! The roles page's text, in English and French; it loads with the page's code.
-use crate::model::{Language, Permission, Viewer};
+use crate::model::{Permission, Viewer};
 use leptos::prelude::*;
 
-/// The table's fields, and `entries` listing them (for the test that finds untranslated text;
-/// never called in the browser, so it costs the wasm nothing).
-macro_rules! roles_table {
-    ($($name:ident),* $(,)?) => {
-        pub struct RolesText {
-            $(pub $name: &'static str,)*
-        }
-
-        impl RolesText {
-            /// Every (field, text) of the table.
-            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
-                vec![$((stringify!($name), self.$name)),*]
-            }
-        }
-    };
-}
-
-roles_table! {
-    create_role,
-    edit_role,
-    delete_role,
-    name,
-    description,
-    permissions,
-    members,
-    builtin,
-    custom_permissions,
-    custom_hint,
-    save,
-    edit,
-    delete,
-    move_to,
-    delete_lead,
-    delete_members_one,
-    delete_members,
-    members_one,
-    members_many,
-    no_permissions,
-    locked_note,
-    builtin_note,
-    t_created,
-    t_saved,
-    t_deleted,
-    view_members,
-    area_users,
-    area_access,
-    area_security,
-    area_project,
-    choose_role,
-    roles_table,
-    p_users_read,
-    p_users_invite,
-    p_users_update,
-    p_users_deactivate,
-    p_users_delete,
-    p_users_import,
-    p_users_export,
-    p_roles_manage,
-    p_groups_manage,
-    p_sessions_revoke,
-    p_audit_read,
-    p_project_manage,
-    d_owner,
-    d_admin,
-    d_developer,
-    d_end_user,
+crate::i18n::text_table! {
+    RolesText {
+        create_role,
+        edit_role,
+        delete_role,
+        name,
+        description,
+        permissions,
+        members,
+        builtin,
+        custom_permissions,
+        custom_hint,
+        save,
+        edit,
+        delete,
+        move_to,
+        delete_lead,
+        delete_members_one,
+        delete_members,
+        members_one,
+        members_many,
+        no_permissions,
+        locked_note,
+        builtin_note,
+        t_created,
+        t_saved,
+        t_deleted,
+        view_members,
+        area_users,
+        area_access,
+        area_security,
+        area_project,
+        choose_role,
+        roles_table,
+        p_users_read,
+        p_users_invite,
+        p_users_update,
+        p_users_deactivate,
+        p_users_delete,
+        p_users_import,
+        p_users_export,
+        p_roles_manage,
+        p_groups_manage,
+        p_sessions_revoke,
+        p_audit_read,
+        p_project_manage,
+        d_owner,
+        d_admin,
+        d_developer,
+        d_end_user,
+    }
 }
 
 pub const EN: RolesText = RolesText {
@@ -214,11 +199,9 @@ impl RolesText {
 
 /// The text in the signed-in person's language.
 pub fn current() -> &'static RolesText {
-    match use_context::<Viewer>()
-        .map(|v| v.language)
-        .unwrap_or_default()
-    {
-        Language::En => &EN,
-        Language::Fr => &FR,
-    }
+    RolesText::of(
+        use_context::<Viewer>()
+            .map(|v| v.language)
+            .unwrap_or_default(),
+    )
 }

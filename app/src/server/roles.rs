@@ -8,12 +8,12 @@
 //!   only move members to such a role;
 //! - a change never leaves a project that had an active owner without one;
 //! - each change is audited in its own transaction.
-use super::admin::{active_owners, keep_an_owner};
+use super::admin::{active_owners, check_held, keep_an_owner};
 use super::audit::{self, Actor, Event};
 use super::auth::Principal;
 use super::db::{Backend, Db};
 use super::util::now_ms;
-use crate::model::{AppError, Permission, RoleForm, RoleInfo};
+use crate::model::{AppError, RoleForm, RoleInfo};
 use serde_json::json;
 use sqlx::Row;
 use std::collections::HashMap;
@@ -79,7 +79,7 @@ pub async fn create(
     form: &RoleForm,
 ) -> Result<i64, AppError> {
     let form = form.checked()?;
-    check_held(principal, project_id, &form.permissions)?;
+    check_held(principal, project_id, &form.permissions, "permissions")?;
     let mut tx = db.begin().await?;
     if name_taken(&mut tx, project_id, &form.name, None).await? {
         return Err(name_conflict(&form.name));
@@ -135,8 +135,8 @@ pub async fn update(
             "Built-in roles keep their name.",
         ));
     }
-    check_held(principal, project_id, &before.permissions)?;
-    check_held(principal, project_id, &form.permissions)?;
+    check_held(principal, project_id, &before.permissions, "permissions")?;
+    check_held(principal, project_id, &form.permissions, "permissions")?;
     if name_taken(&mut tx, project_id, &form.name, Some(role_id)).await? {
         return Err(name_conflict(&form.name));
     }
@@ -199,7 +199,7 @@ pub async fn delete(
             "Built-in roles can't be deleted.".into(),
         ));
     }
-    check_held(principal, project_id, &doomed.permissions)?;
+    check_held(principal, project_id, &doomed.permissions, "permissions")?;
     let in_use: bool = sqlx::query_scalar::<_, i64>(
         "SELECT COUNT(*) FROM (SELECT 1 FROM memberships WHERE project_id = $1 AND role_id = $2 LIMIT 1) x",
     )
@@ -228,10 +228,7 @@ pub async fn delete(
         let target = role(&mut tx, project_id, to)
             .await
             .map_err(|_| AppError::validation("move_to", "Choose one of the project's roles."))?;
-        check_held(principal, project_id, &target.permissions).map_err(|e| match e {
-            AppError::Validation { message, .. } => AppError::validation("move_to", message),
-            e => e,
-        })?;
+        check_held(principal, project_id, &target.permissions, "move_to")?;
         moved = sqlx::query(
             "UPDATE memberships SET role_id = $1 WHERE project_id = $2 AND role_id = $3",
         )
@@ -318,37 +315,6 @@ async fn write_permissions(
             .await?;
     }
     Ok(())
-}
-
-/// Nobody grants what they don't hold: every built-in permission in `permissions` must be the
-/// principal's in the project (superadmins hold everything). Custom strings are not Roster's.
-pub(crate) fn check_held(
-    principal: &Principal,
-    project_id: i64,
-    permissions: &[String],
-) -> Result<(), AppError> {
-    if principal.is_superadmin {
-        return Ok(());
-    }
-    let missing: Vec<&str> = permissions
-        .iter()
-        .filter(|p| {
-            p.parse::<Permission>()
-                .is_ok_and(|perm| !principal.can(perm, project_id))
-        })
-        .map(String::as_str)
-        .collect();
-    if missing.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::validation(
-            "permissions",
-            format!(
-                "You can't grant permissions you don't have: {}.",
-                missing.join(", ")
-            ),
-        ))
-    }
 }
 
 async fn name_taken(

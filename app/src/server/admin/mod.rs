@@ -326,13 +326,28 @@ pub(crate) async fn check_grant(
             .await?,
         );
     }
-    let missing: BTreeSet<String> = granted
-        .into_iter()
+    check_held(principal, project_id, &granted, field)
+}
+
+/// Nobody grants what they don't hold: every built-in permission in `permissions` must be the
+/// principal's in the project (superadmins hold everything). Custom strings are not Roster's.
+/// Refused under `field`, naming what is missing.
+pub(crate) fn check_held(
+    principal: &Principal,
+    project_id: i64,
+    permissions: &[String],
+    field: &str,
+) -> Result<(), AppError> {
+    if principal.is_superadmin {
+        return Ok(());
+    }
+    let missing: BTreeSet<&str> = permissions
+        .iter()
         .filter(|p| {
             p.parse::<Permission>()
-                .map(|perm| !principal.can(perm, project_id))
-                .unwrap_or(false)
+                .is_ok_and(|perm| !principal.can(perm, project_id))
         })
+        .map(String::as_str)
         .collect();
     if missing.is_empty() {
         Ok(())
