@@ -44,3 +44,49 @@ where
 {
     Resource::new_with_options(source, fetcher, false)
 }
+
+/// Server-rendered HTML (see [`crate::components::ServerHtml`]) travels once. The page already
+/// holds it, and hydrating it touches nothing (`inner_html` from the server is kept as it is),
+/// so the resource's copy in the page is empty; an error is sent in full. Later loads fetch
+/// the HTML from the server function as usual.
+pub struct InPage;
+
+type Html = Result<String, crate::model::AppError>;
+
+impl Encoder<Html> for InPage {
+    type Error = serde_json::Error;
+    type Encoded = String;
+
+    fn encode(val: &Html) -> Result<String, serde_json::Error> {
+        match val {
+            Ok(_) => Ok(String::new()),
+            Err(e) => serde_json::to_string(e),
+        }
+    }
+}
+
+impl Decoder<Html> for InPage {
+    type Error = serde_json::Error;
+    type Encoded = str;
+
+    fn decode(val: &str) -> Result<Html, serde_json::Error> {
+        if val.is_empty() {
+            Ok(Ok(String::new()))
+        } else {
+            serde_json::from_slice(val.as_bytes()).map(Err)
+        }
+    }
+}
+
+/// A resource of server-rendered HTML, sent with [`InPage`].
+#[track_caller]
+pub fn server_html<S, Fut>(
+    source: impl Fn() -> S + Send + Sync + 'static,
+    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
+) -> Resource<Html, InPage>
+where
+    S: Send + Sync + Clone + PartialEq + 'static,
+    Fut: Future<Output = Html> + Send + 'static,
+{
+    Resource::new_with_options(source, fetcher, false)
+}

@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod assets;
+pub mod audit;
 pub mod config;
 pub mod middleware;
 pub mod seed;
@@ -93,6 +94,7 @@ pub fn plain_routes(options: &LeptosOptions) -> Vec<(&'static str, MethodRouter<
     let mut r = vec![
         ("/healthz", get(healthz)),
         ("/", get(home)),
+        ("/p/{project}/audit/export", get(audit::export)),
         (
             "/pkg/{*file}",
             get_service(assets::service(&options.site_root, options.hash_files)),

@@ -203,6 +203,24 @@ fn registry() -> Vec<Case> {
             json: None,
             want: USERS_READ,
         },
+        // The audit log: `audit:read` (developers have it, end users do not), as HTML for the
+        // page and as a CSV file.
+        Case {
+            method: "GET",
+            route: "/api/audit_log",
+            call: "/api/audit_log?project=default&query=action%3Duser.deactivated",
+            form: &[],
+            json: None,
+            want: USERS_READ,
+        },
+        Case {
+            method: "GET",
+            route: "/p/{project}/audit/export",
+            call: "/p/default/audit/export?actor=admin%40roster.test",
+            form: &[],
+            json: None,
+            want: CONSOLE_PAGE,
+        },
         // Roles: `roles:manage` (admins have it, developers do not). An empty name is refused
         // after the permission check; a role that does not exist is not found.
         act(

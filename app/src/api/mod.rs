@@ -1,6 +1,7 @@
 //! Server functions: thin — authenticate, check permission, call one service function.
 mod account;
 mod admin;
+mod audit;
 mod invitations;
 mod roles;
 mod session;
@@ -9,6 +10,7 @@ mod users;
 
 pub use account::*;
 pub use admin::*;
+pub use audit::*;
 pub use invitations::*;
 pub use roles::*;
 pub use session::*;

@@ -1,7 +1,10 @@
 //! Presentational components. They get data and callbacks from pages and never fetch.
+#[cfg(feature = "ssr")]
+pub mod audit_log;
 mod form;
 mod modal;
 mod row_menu;
+mod server_html;
 mod shell;
 mod toast;
 mod users_table;
@@ -9,6 +12,7 @@ mod users_table;
 pub use form::{HiddenFields, NoScriptSubmit};
 pub use modal::{focus_first_field, Modal};
 pub use row_menu::{MenuEntry, RowMenu};
+pub use server_html::ServerHtml;
 pub use shell::{Header, Sidebar};
 pub use toast::{provide_toaster, use_toaster, ToastKind, Toaster, Toasts};
 pub use users_table::{status_badge, Pager, UsersTable};

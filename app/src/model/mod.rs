@@ -1,6 +1,7 @@
 //! Types shared by the server and the browser. No server-only dependency may appear here.
 mod account;
 mod admin;
+mod audit;
 mod error;
 mod invitation;
 mod permission;
@@ -14,6 +15,9 @@ pub use account::{ProfileForm, SignInEvent, TotpSetup, TwoFactorStatus, RECOVERY
 pub use admin::{
     check_name, parse_metadata, ActivityItem, BulkAction, BulkSummary, CheckedEdit, Guard,
     MembershipInfo, UserDetail, UserEdit, MAX_BULK, MAX_REASON,
+};
+pub use audit::{
+    day_start_ms, AuditItem, AuditQuery, AuditSlice, Cursor, AUDIT_ACTIONS, AUDIT_PAGE,
 };
 pub use error::AppError;
 pub use invitation::{

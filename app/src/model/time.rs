@@ -2,10 +2,9 @@
 //! data was read (not each side's clock), so server-rendered and hydrated text agree.
 use super::Language;
 
-/// `2026-11-23 15:20 UTC` — the exact time, for tooltips.
-pub fn format_utc(ms: i64) -> String {
-    let secs = ms.div_euclid(1000);
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+/// Year, month, day and the ms into that day of a time in ms since the epoch (UTC).
+fn civil(ms: i64) -> (i64, i64, i64, i64) {
+    let days = ms.div_euclid(86_400_000);
     // Howard Hinnant's days-to-civil algorithm.
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
@@ -16,10 +15,29 @@ pub fn format_utc(ms: i64) -> String {
     let day = doy - (153 * mp + 2) / 5 + 1;
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day, ms.rem_euclid(86_400_000))
+}
+
+/// `2026-11-23 15:20 UTC` — the exact time, for tooltips.
+pub fn format_utc(ms: i64) -> String {
+    let (year, month, day, t) = civil(ms);
+    let rem = t / 1000;
     format!(
         "{year:04}-{month:02}-{day:02} {:02}:{:02} UTC",
         rem / 3600,
         rem % 3600 / 60
+    )
+}
+
+/// `2026-11-23T15:20:07.123Z` — ISO 8601 in UTC, for files.
+pub fn iso_utc(ms: i64) -> String {
+    let (year, month, day, t) = civil(ms);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
+        t / 3_600_000,
+        t % 3_600_000 / 60_000,
+        t % 60_000 / 1000,
+        t % 1000
     )
 }
 
@@ -63,6 +81,9 @@ mod tests {
         assert_eq!(format_utc(0), "1970-01-01 00:00 UTC");
         assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00 UTC");
         assert_eq!(format_utc(1_795_447_200_000), "2026-11-23 15:20 UTC");
+        assert_eq!(iso_utc(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(iso_utc(1_795_447_207_123), "2026-11-23T15:20:07.123Z");
+        assert_eq!(iso_utc(951_868_799_999), "2000-02-29T23:59:59.999Z");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! (`cargo leptos build --split`).
 mod account;
 pub mod account_text;
+mod audit;
 mod console;
 mod credentials;
 pub mod detail_text;
@@ -211,7 +212,7 @@ lazy_page! {
     UserDetailRoute => user_detail::UserDetailPage,
     RolesRoute => roles::RolesPage,
     GroupsRoute => sections::GroupsPage,
-    AuditRoute => sections::AuditPage,
+    AuditRoute => audit::AuditPage,
     ProjectsRoute => sections::ProjectsPage,
     AccountRoute => account::AccountPage,
 }

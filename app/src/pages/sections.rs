@@ -46,15 +46,6 @@ pub fn GroupsPage() -> impl IntoView {
 }
 
 #[component]
-pub fn AuditPage() -> impl IntoView {
-    let s = strings();
-    view! {
-        <PageHeader title=s.audit lead=s.audit_lead />
-        <Building />
-    }
-}
-
-#[component]
 pub fn ProjectsPage() -> impl IntoView {
     let s = strings();
     let viewer = expect_context::<Viewer>();

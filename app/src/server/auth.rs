@@ -295,6 +295,15 @@ pub fn parse_user_agent(ua: &str) -> (String, String, String) {
     }
 }
 
+/// "Firefox 120.0 on Linux (desktop)"; empty for no user agent.
+pub fn device_label(ua: &str) -> String {
+    if ua.is_empty() {
+        return String::new();
+    }
+    let (browser, os, device) = parse_user_agent(ua);
+    format!("{browser} on {os} ({})", device.to_lowercase())
+}
+
 /// What a right password leads to: a session, or (two-factor on) the second step.
 pub enum SignInResult {
     Session(SignedIn),

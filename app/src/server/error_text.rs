@@ -234,19 +234,7 @@ mod tests {
     /// the sources) has its French.
     #[test]
     fn every_message_in_the_sources_is_translated() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
-        let mut files = Vec::new();
-        let mut dirs = vec![std::path::PathBuf::from(root)];
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if path.extension().is_some_and(|e| e == "rs") {
-                    files.push(path);
-                }
-            }
-        }
+        let files = crate::server::util::source_files();
         let markers = [
             "AppError::validation(",
             "AppError::Validation {",

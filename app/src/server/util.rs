@@ -76,3 +76,65 @@ mod tests {
         assert_eq!(truncate("hi", 5), "hi");
     }
 }
+
+/// One CSV record (RFC 4180, `\n`-terminated). A cell that a spreadsheet would run as a formula
+/// (starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is prefixed with `'`, as
+/// OWASP's CSV injection guidance says, so opening an export runs nothing.
+pub fn csv_line(cells: impl IntoIterator<Item = String>) -> Vec<u8> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let record = cells.into_iter().map(|c| {
+        if c.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+            format!("'{c}")
+        } else {
+            c
+        }
+    });
+    // Writing to a Vec cannot fail.
+    let _ = w.write_record(record);
+    w.into_inner().unwrap_or_default()
+}
+
+/// Every Rust source file of this crate, for tests that check the sources say something
+/// consistently (every message translated, every audit action listed).
+#[cfg(test)]
+pub fn source_files() -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files.push(path);
+            }
+        }
+    }
+    files
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::csv_line;
+
+    #[test]
+    fn cells_are_quoted_and_formulas_made_inert() {
+        let line = |cells: &[&str]| {
+            String::from_utf8(csv_line(cells.iter().map(|c| c.to_string()))).unwrap()
+        };
+        assert_eq!(line(&["a", "b c", ""]), "a,b c,\n");
+        assert_eq!(
+            line(&["x,y", "say \"hi\"", "two\nlines"]),
+            "\"x,y\",\"say \"\"hi\"\"\",\"two\nlines\"\n"
+        );
+        assert_eq!(
+            line(&["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx", "a=b"]),
+            "'=1+1,'+1,'-1,'@SUM(A1),'\tx,\"'\rx\",a=b\n"
+        );
+    }
+}

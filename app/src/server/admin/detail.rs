@@ -216,12 +216,7 @@ pub async fn activity(
         .into_iter()
         .map(|r| {
             let ua: String = r.try_get("user_agent")?;
-            let device = if ua.is_empty() {
-                String::new()
-            } else {
-                let (browser, os, device) = crate::server::auth::parse_user_agent(&ua);
-                format!("{browser} on {os} ({})", device.to_lowercase())
-            };
+            let device = crate::server::auth::device_label(&ua);
             let ip: String = r.try_get("ip")?;
             Ok(ActivityItem {
                 id: r.try_get("id")?,
