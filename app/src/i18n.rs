@@ -156,7 +156,6 @@ text_table! {
         bulk_result,
         refused,
         changed,
-        none,
         no_groups,
         invite_user,
         expired,
@@ -166,7 +165,6 @@ text_table! {
         your_permissions,
         n_of_m,
         set_temporary_password,
-        confirm,
         t_two_factor_reset,
         t_verification_sent,
     }
@@ -297,7 +295,6 @@ pub const EN: Strings = Strings {
     bulk_result: "Result of the bulk action",
     refused: "Refused",
     changed: "Changed",
-    none: "None",
     no_groups: "No groups in this project yet.",
     invite_user: "Invite user",
     expired: "Expired",
@@ -307,7 +304,6 @@ pub const EN: Strings = Strings {
     your_permissions: "Your permissions",
     n_of_m: "{n} of {m}",
     set_temporary_password: "Set temporary password",
-    confirm: "Confirm",
     t_two_factor_reset: "Two-factor authentication of {email} was reset.",
     t_verification_sent: "A verification link was sent to {email}.",
 };
@@ -437,7 +433,6 @@ pub const FR: Strings = Strings {
     bulk_result: "Résultat de l'action groupée",
     refused: "Refusés",
     changed: "Modifiés",
-    none: "Aucun",
     no_groups: "Aucun groupe dans ce projet.",
     invite_user: "Inviter un utilisateur",
     expired: "Expirée",
@@ -447,7 +442,6 @@ pub const FR: Strings = Strings {
     your_permissions: "Vos permissions",
     n_of_m: "{n} sur {m}",
     set_temporary_password: "Définir un mot de passe temporaire",
-    confirm: "Confirmer",
     t_two_factor_reset: "La double authentification de {email} a été réinitialisée.",
     t_verification_sent: "Un lien de vérification a été envoyé à {email}.",
 };

@@ -5,8 +5,10 @@ import * as zlib from 'node:zlib';
 import { hydrated, signIn } from './helpers';
 
 // The wasm budget: what /users needs before it is interactive (wasm + JS + CSS, brotli) and
-// what all chunks together weigh. The figures print on every run; the test fails past either
-// limit. Sizes are those of the precompressed files the server sends (brotli quality 11).
+// what all the wasm chunks of the app together weigh (issue #13's two limits, as it words
+// them; the JS glue and the stylesheet are printed beside the chunks, and the first-page limit
+// counts them). The figures print on every run; the test fails past either limit. Sizes are
+// those of the precompressed files the server sends (brotli quality 11).
 //
 // The first-page goal is 200 kB (issue #13). Today's first page is 288.8 kB (synchronous
 // hydration only, one JSON reader: vendor/tachys/ROSTER.md, app/src/codec.rs), so this limit is a ratchet just above it: the
@@ -71,12 +73,14 @@ test('the first page fits the wasm budget, and so do all chunks together', async
     .map((name) => ({ name, raw: fs.statSync(path.join(pkg, name)).size, brotli: brotliSize(path.join(pkg, name)) }));
   const sum = (xs: { brotli: number }[]) => xs.reduce((s, x) => s + x.brotli, 0);
   const firstTotal = sum(first);
-  const allTotal = sum(all);
+  const chunks = all.filter((f) => f.name.endsWith('.wasm'));
+  const allTotal = sum(chunks);
+  const rest = sum(all) - allTotal;
 
   console.log('wasm budget: /users before interactive');
   for (const f of first) console.log(`  ${f.name.padEnd(48)} ${kb(f.raw).padStart(10)} raw ${kb(f.brotli).padStart(10)} brotli (served ${f.served ?? 'identity'})`);
   console.log(`  total ${kb(firstTotal)} brotli of ${kb(FIRST_PAGE_BUDGET)} allowed`);
-  console.log(`wasm budget: all ${all.length} chunks ${kb(allTotal)} brotli of ${kb(ALL_CHUNKS_BUDGET)} allowed`);
+  console.log(`wasm budget: all ${chunks.length} wasm chunks ${kb(allTotal)} brotli of ${kb(ALL_CHUNKS_BUDGET)} allowed (and ${kb(rest)} of JS and CSS)`);
 
   // The page needs its wasm, its JS and its stylesheet, each sent precompressed with brotli.
   expect(first.some((f) => f.name.endsWith('.wasm'))).toBeTruthy();

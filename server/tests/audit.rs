@@ -127,6 +127,9 @@ async fn log(app: &TestApp, c: &Client, project: &str, query: &str) -> (u16, Str
     )
 }
 
+/// Which of the default project's events a view should show.
+type Keep = Box<dyn Fn(&Ev) -> bool>;
+
 /// Targets of the default project's events passing `keep`, newest first (ties by id).
 fn expected(keep: impl Fn(&Ev) -> bool) -> Vec<String> {
     let mut evs: Vec<(i64, usize, String)> = default_events()
@@ -135,7 +138,7 @@ fn expected(keep: impl Fn(&Ev) -> bool) -> Vec<String> {
         .filter(|(_, e)| keep(e))
         .map(|(k, e)| (e.at, k, e.target))
         .collect();
-    evs.sort_by(|a, b| (b.0, b.1).cmp(&(a.0, a.1)));
+    evs.sort_by_key(|e| std::cmp::Reverse((e.0, e.1)));
     evs.into_iter().map(|e| e.2).collect()
 }
 
@@ -192,7 +195,7 @@ app_test!(
         assert_eq!(read_page(&back).0, first_targets);
 
         // Each filter, and filters together, select exactly their events.
-        let cases: Vec<(&str, Box<dyn Fn(&Ev) -> bool>)> = vec![
+        let cases: Vec<(&str, Keep)> = vec![
             (
                 "actor=carl%40actors.test",
                 Box::new(|e| e.actor == "carl@actors.test"),

@@ -63,13 +63,21 @@ fn visible_text(html: &str) -> String {
         .replace("&#x27;", "'")
 }
 
-/// `needle` in `text` as whole words: "Group" is not in "Groupes", nor "user" in "end_user"
-/// or in the permission "users:read".
+/// `needle` in `text` as whole words: "Group" is not in "Groupes", nor "user" in "end_user",
+/// in the permission "users:read" or in the audit action "user.updated" (a dot between two
+/// letters joins an identifier; a dot after a word ends a sentence).
 fn contains_word(text: &str, needle: &str) -> bool {
     let word =
         |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | ':'));
+    let letter = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
     text.match_indices(needle).any(|(at, m)| {
-        !word(text[..at].chars().next_back()) && !word(text[at + m.len()..].chars().next())
+        let (before, after) = (&text[..at], &text[at + m.len()..]);
+        let mut back = before.chars().rev();
+        let mut ahead = after.chars();
+        let (b1, b2) = (back.next(), back.next());
+        let (a1, a2) = (ahead.next(), ahead.next());
+        let dotted = (b1 == Some('.') && letter(b2)) || (a1 == Some('.') && letter(a2));
+        !word(b1) && !word(a1) && !dotted
     })
 }
 
@@ -90,6 +98,10 @@ fn english() -> Vec<(&'static str, String)> {
         (
             app::pages::public_text::EN.entries(),
             app::pages::public_text::FR.entries(),
+        ),
+        (
+            app::components::audit_log::EN.entries(),
+            app::components::audit_log::FR.entries(),
         ),
         (
             app::pages::roles_text::EN.entries(),

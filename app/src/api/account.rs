@@ -43,6 +43,18 @@ pub async fn revoke_my_sessions(session: Option<i64>) -> Result<u64, AppError> {
     crate::server::account::revoke_sessions(&c.state, p, &c.meta, session).await
 }
 
+/// [`my_sign_ins`] as `/account` shows it: HTML rendered by the server
+/// (`components::audit_log::render_sign_ins`), so the page needs no code to draw it.
+#[server(input = GetUrl, endpoint = "my_sign_ins_html")]
+pub async fn my_sign_ins_html(page: u32) -> Result<String, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.any_principal()?;
+    let items = crate::server::account::sign_ins(&c.state, p, page).await?;
+    Ok(crate::components::audit_log::render_sign_ins(
+        items, p.language,
+    ))
+}
+
 #[server(input = GetUrl, endpoint = "my_sign_ins")]
 pub async fn my_sign_ins(page: u32) -> Result<Page<SignInEvent>, AppError> {
     let c = super::ctx::ctx()?;

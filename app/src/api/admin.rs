@@ -39,6 +39,29 @@ pub async fn get_user(project: String, id: i64) -> Result<UserDetail, AppError> 
     Ok(user)
 }
 
+/// [`user_activity`] as the detail page shows it: HTML rendered by the server
+/// (`components::audit_log::render_activity`), so the page needs no code to draw it.
+#[server(input = GetUrl, endpoint = "user_activity_html")]
+pub async fn user_activity_html(project: String, id: i64, page: u32) -> Result<String, AppError> {
+    let c = super::ctx::ctx()?;
+    let p = c.auth.principal()?;
+    let project_id = p.require(Permission::UsersRead, &project)?;
+    let items = crate::server::admin::activity(
+        &c.state.db,
+        c.state.geoip.as_deref(),
+        p,
+        project_id,
+        id,
+        page,
+    )
+    .await?;
+    Ok(crate::components::audit_log::render_activity(
+        items,
+        p.language,
+        &format!("/p/{project}/users/{id}"),
+    ))
+}
+
 /// A member's sign-ins and the changes made to them, newest first.
 #[server(input = GetUrl, endpoint = "user_activity")]
 pub async fn user_activity(

@@ -3,7 +3,9 @@
 //! `<details>`. So the browser needs no code for it (see [`super::ServerHtml`]), and its text
 //! and markup never reach the wasm.
 use crate::model::time::{format_utc, iso_utc, relative};
-use crate::model::{AuditItem, AuditQuery, AuditSlice, Language, AUDIT_ACTIONS};
+use crate::model::{
+    ActivityItem, AuditItem, AuditQuery, AuditSlice, Language, Page, SignInEvent, AUDIT_ACTIONS,
+};
 use leptos::prelude::*;
 
 crate::i18n::text_table! {
@@ -285,4 +287,138 @@ fn row(v: &LogView<'_>, t: &'static AuditText, base: &str, i: AuditItem) -> impl
             <td class="details-cell">{details}</td>
         </tr>
     }
+}
+
+/// One person's activity (the events that target them, newest first) as HTML, for their
+/// detail page at `base`: the table and a pager of plain links (`?activity=N`).
+pub fn render_activity(page: Page<ActivityItem>, lang: Language, base: &str) -> String {
+    let d = crate::pages::detail_text::DetailText::of(lang);
+    if page.items.is_empty() && page.page <= 1 {
+        return view! { <p class="muted">{d.no_activity}</p> }.to_html();
+    }
+    let as_of = page.as_of;
+    let pages = page.pages();
+    let current = page.page;
+    let located = page.items.iter().any(|a| !a.location.is_empty());
+    let dash = |t: &str| {
+        if t.is_empty() {
+            "—".to_string()
+        } else {
+            t.to_string()
+        }
+    };
+    let rows = page
+        .items
+        .into_iter()
+        .map(|a| {
+            let details = if a.details == "{}" { String::new() } else { a.details.clone() };
+            view! {
+                <tr>
+                    <td><time datetime=iso_utc(a.at) title=format_utc(a.at)>{relative(a.at, as_of, lang)}</time></td>
+                    <td class="mono">{a.action.clone()}</td>
+                    <td>{a.actor_email.clone().unwrap_or_else(|| "—".into())}</td>
+                    <td class="mono">{a.ip.clone()}</td>
+                    {located.then(|| view! { <td>{dash(&a.location)}</td> })}
+                    <td>{a.device.clone()}</td>
+                    <td class="mono small details-cell">{details}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="table activity-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{d.when}</th>
+                        <th scope="col">{d.event}</th>
+                        <th scope="col">{d.by}</th>
+                        <th scope="col">{d.ip_address}</th>
+                        {located.then(|| view! { <th scope="col">{d.location}</th> })}
+                        <th scope="col">{d.device}</th>
+                        <th scope="col">{d.details}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {page_links(lang, d.activity, &format!("{base}?activity="), current, pages)}
+    }
+    .to_html()
+}
+
+/// Previous and Next as links to `{href}{n}`, with the position; an edge's link goes nowhere.
+fn page_links(
+    lang: Language,
+    label: &'static str,
+    href: &str,
+    current: u32,
+    pages: u32,
+) -> impl IntoView {
+    let s = crate::i18n::strings(lang);
+    let link = |to: u32, text: &'static str, rel: &'static str, enabled: bool| {
+        if enabled {
+            view! { <a class="button" href=format!("{href}{to}") rel=rel>{text}</a> }.into_any()
+        } else {
+            view! { <span class="button" aria-disabled="true">{text}</span> }.into_any()
+        }
+    };
+    view! {
+        <nav class="pager" aria-label=label>
+            <div class="pager-spacer"></div>
+            <span class="pager-position">{format!("{} {current} {} {pages}", s.page_word, s.of_word)}</span>
+            {link(current.saturating_sub(1).max(1), s.previous, "prev", current > 1)}
+            {link(current + 1, s.next, "next", current < pages)}
+        </nav>
+    }
+}
+
+/// The reader's own sign-ins and failed attempts, newest first, for `/account`.
+pub fn render_sign_ins(page: Page<SignInEvent>, lang: Language) -> String {
+    let d = crate::pages::detail_text::DetailText::of(lang);
+    let t = crate::pages::account_text::AccountText::of(lang);
+    if page.items.is_empty() && page.page <= 1 {
+        return view! { <p class="muted">{t.no_sign_ins}</p> }.to_html();
+    }
+    let as_of = page.as_of;
+    let (current, pages) = (page.page, page.pages());
+    let located = page.items.iter().any(|e| !e.location.is_empty());
+    let rows = page
+        .items
+        .into_iter()
+        .map(|e| {
+            let result = if e.ok {
+                view! { <span class="badge badge-active">{t.sign_in_ok}</span> }
+            } else {
+                view! { <span class="badge badge-inactive">{t.sign_in_failed}</span> }
+            };
+            view! {
+                <tr>
+                    <td><time datetime=iso_utc(e.at) title=format_utc(e.at)>{relative(e.at, as_of, lang)}</time></td>
+                    <td>{result}</td>
+                    <td class="mono">{e.ip.clone()}</td>
+                    {located.then(|| view! { <td>{e.location.clone()}</td> })}
+                    <td>{e.device.clone()}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="table-scroll">
+            <table class="table">
+                <thead>
+                    <tr>
+                        <th scope="col">{d.when}</th>
+                        <th scope="col">{t.result}</th>
+                        <th scope="col">{d.ip_address}</th>
+                        {located.then(|| view! { <th scope="col">{d.location}</th> })}
+                        <th scope="col">{d.device}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        {page_links(lang, t.recent_sign_ins, "/account?sign_ins=", current, pages)}
+    }
+    .to_html()
 }

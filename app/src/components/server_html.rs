@@ -4,8 +4,17 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+/// Shows `html`, or the error's message in its place.
 #[component]
-pub fn ServerHtml(html: String) -> impl IntoView {
+pub fn ServerHtml(html: Result<String, crate::model::AppError>) -> impl IntoView {
+    let html = match html {
+        Ok(h) => h,
+        Err(e) => {
+            return leptos::either::Either::Right(view! {
+                <div class="card empty-state" role="alert"><p>{e.to_string()}</p></div>
+            })
+        }
+    };
     let navigate = leptos_router::hooks::use_navigate();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         let Some(form) = ev
@@ -40,5 +49,7 @@ pub fn ServerHtml(html: String) -> impl IntoView {
         };
         navigate(&to, Default::default());
     };
-    view! { <div class="server-html" inner_html=html on:submit=on_submit></div> }
+    leptos::either::Either::Left(
+        view! { <div class="server-html" inner_html=html on:submit=on_submit></div> },
+    )
 }

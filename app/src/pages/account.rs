@@ -2,15 +2,12 @@
 //! recent sign-ins. Its data arrives with the page (server-rendered); saving the profile
 //! reloads the page, so the new language and theme are right from the first paint.
 use crate::api::{
-    change_password, my_sessions, my_sign_ins, request_email_change, revoke_my_sessions,
+    change_password, my_sessions, my_sign_ins_html, request_email_change, revoke_my_sessions,
     update_profile,
 };
-use crate::components::use_toaster;
+use crate::components::{use_toaster, SessionsTable};
 use crate::i18n::{fill, Strings, EN};
-use crate::model::time::{format_utc, relative};
-use crate::model::{
-    AppError, Language, Page, ProfileForm, RequiredStep, SessionInfo, SignInEvent, Theme, Viewer,
-};
+use crate::model::{AppError, Language, ProfileForm, RequiredStep, SessionInfo, Theme, Viewer};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
@@ -25,8 +22,18 @@ pub fn AccountPage() -> impl IntoView {
     let s = strings();
     let viewer = expect_context::<Viewer>();
     let sessions = crate::codec::resource(|| (), |_| my_sessions());
-    let page = RwSignal::new(1u32);
-    let sign_ins = crate::codec::resource(move || page.get(), my_sign_ins);
+    // The sign-ins are rendered by the server (`my_sign_ins_html`): a table and page links.
+    let query = leptos_router::hooks::use_query_map();
+    let sign_ins = crate::codec::server_html(
+        move || {
+            query
+                .read()
+                .get("sign_ins")
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(1)
+        },
+        my_sign_ins_html,
+    );
     let lang = viewer.language;
     view! {
         <Title text=format!("{} · Roster", s.account) />
@@ -67,12 +74,7 @@ pub fn AccountPage() -> impl IntoView {
         <section class="card" aria-labelledby="sign-ins-heading">
             <h2 id="sign-ins-heading">{t.recent_sign_ins}</h2>
             <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match sign_ins.await {
-                        Ok(p) => view! { <SignIns s=s lang=lang page=p current=page /> }.into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
+                {move || Suspend::new(async move { view! { <crate::components::ServerHtml html=sign_ins.await /> } })}
             </Transition>
         </section>
     }
@@ -343,7 +345,6 @@ fn SessionsList(
     sessions: Vec<SessionInfo>,
     on_change: Callback<()>,
 ) -> impl IntoView {
-    let d = super::detail_text::current();
     let t = super::account_text::current();
     let toaster = use_toaster();
     let revoke = move |session: Option<i64>| {
@@ -358,42 +359,8 @@ fn SessionsList(
         });
     };
     let others = sessions.iter().any(|x| !x.current);
-    // Without a GeoIP database (or for private addresses) no row has a location: no column.
-    let located = sessions.iter().any(|x| !x.location.is_empty());
+    // Relative to the newest activity (this browser's, a moment ago).
     let as_of = sessions.iter().map(|x| x.last_seen_at).max().unwrap_or(0);
-    let time = move |ms: i64| view! { <time title=format_utc(ms)>{relative(ms, as_of.max(ms), lang)}</time> };
-    let rows = sessions
-        .into_iter()
-        .map(|x| {
-            let sid = x.id;
-            let what = format!("{} · {} · {}", x.browser, x.os, x.ip);
-            view! {
-                <tr>
-                    <td>
-                        {x.device.clone()}
-                        {x.current.then(|| view! { " "<span class="badge badge-active">{t.this_device}</span> })}
-                    </td>
-                    <td>{format!("{} · {}", x.browser, x.os)}</td>
-                    <td class="mono">{x.ip.clone()}</td>
-                    {located.then(|| view! { <td>{x.location.clone()}</td> })}
-                    <td>{time(x.last_seen_at)}</td>
-                    <td>{time(x.created_at)}</td>
-                    <td>
-                        {(!x.current).then(|| view! {
-                            <button
-                                type="button"
-                                class="button"
-                                aria-label=fill(t.revoke_this, &[("what", &what)])
-                                on:click=move |_| revoke(Some(sid))
-                            >
-                                {d.revoke}
-                            </button>
-                        })}
-                    </td>
-                </tr>
-            }
-        })
-        .collect_view();
     view! {
         <div class="label-row">
             <h2 id="sessions-heading">{t.my_sessions}</h2>
@@ -401,82 +368,6 @@ fn SessionsList(
                 <button type="button" class="button" on:click=move |_| revoke(None)>{t.sign_out_others}</button>
             })}
         </div>
-        <div class="table-scroll">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{d.device}</th>
-                        <th scope="col">{d.browser}</th>
-                        <th scope="col">{d.ip_address}</th>
-                        {located.then(|| view! { <th scope="col">{d.location}</th> })}
-                        <th scope="col">{d.last_activity}</th>
-                        <th scope="col">{d.started}</th>
-                        <th scope="col"><span class="visually-hidden">{d.revoke}</span></th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
+        <SessionsTable sessions=sessions lang=lang own=true revoke=Some(Callback::new(move |id| revoke(Some(id)))) as_of=as_of />
     }
-}
-
-#[component]
-fn SignIns(
-    s: &'static Strings,
-    lang: Language,
-    page: Page<SignInEvent>,
-    current: RwSignal<u32>,
-) -> impl IntoView {
-    let d = super::detail_text::current();
-    let t = super::account_text::current();
-    if page.items.is_empty() && page.page <= 1 {
-        return view! { <p class="muted">{t.no_sign_ins}</p> }.into_any();
-    }
-    let as_of = page.as_of;
-    let pages = page.pages();
-    let n = page.page;
-    let located = page.items.iter().any(|e| !e.location.is_empty());
-    let rows = page
-        .items
-        .iter()
-        .map(|e| {
-            view! {
-                <tr>
-                    <td><time title=format_utc(e.at)>{relative(e.at, as_of, lang)}</time></td>
-                    <td>
-                        {if e.ok {
-                            view! { <span class="badge badge-active">{t.sign_in_ok}</span> }.into_any()
-                        } else {
-                            view! { <span class="badge badge-inactive">{t.sign_in_failed}</span> }.into_any()
-                        }}
-                    </td>
-                    <td class="mono">{e.ip.clone()}</td>
-                    {located.then(|| view! { <td>{e.location.clone()}</td> })}
-                    <td>{e.device.clone()}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="table-scroll">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{d.when}</th>
-                        <th scope="col">{t.result}</th>
-                        <th scope="col">{d.ip_address}</th>
-                        {located.then(|| view! { <th scope="col">{d.location}</th> })}
-                        <th scope="col">{d.device}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        <nav class="pager" aria-label=t.recent_sign_ins>
-            <button type="button" class="button" disabled=n <= 1 on:click=move |_| current.set(n - 1)>{s.previous}</button>
-            <span>{format!("{n} / {pages}")}</span>
-            <button type="button" class="button" disabled=n >= pages on:click=move |_| current.set(n + 1)>{s.next}</button>
-        </nav>
-    }
-    .into_any()
 }

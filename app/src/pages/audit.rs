@@ -22,22 +22,8 @@ pub fn AuditPage() -> impl IntoView {
         },
         |(project, query)| audit_log(project, query),
     );
-    let log = move || {
-        Suspend::new(async move {
-            match html.await {
-                Ok(h) => view! { <ServerHtml html=h /> }.into_any(),
-                Err(e) => view! {
-                    <div class="card empty-state" role="alert">
-                        <p>{e.to_string()}</p>
-                        <button type="button" class="button" on:click=move |_| html.refetch()>{s.retry}</button>
-                    </div>
-                }
-                .into_any(),
-            }
-        })
-    };
     view! {
         <PageHeader title=s.audit lead=s.audit_lead />
-        <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>{log}</Transition>
+        <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>{move || Suspend::new(async move { view! { <ServerHtml html=html.await /> } })}</Transition>
     }
 }

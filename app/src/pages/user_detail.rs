@@ -1,18 +1,15 @@
 //! `/p/{project}/users/{id}`: one member's profile, memberships, effective permissions,
 //! active sessions and activity, with the same actions as the table's row menu.
 use super::user_actions::{guard_text, Actions, Dialog, UserDialogs};
-use crate::api::{get_user, invite_user, project_directory, user_activity};
+use crate::api::{get_user, invite_user, project_directory, user_activity_html};
 use crate::components::status_badge;
-use crate::components::Pager;
+use crate::components::{ServerHtml, SessionsTable};
 use crate::i18n::{fill, Strings, EN};
 use crate::model::time::{format_utc, relative};
-use crate::model::{
-    ActivityItem, AppError, Guard, InviteForm, Language, Page, Permission, Status, UserDetail,
-    Viewer,
-};
+use crate::model::{AppError, Guard, InviteForm, Language, Permission, Status, UserDetail, Viewer};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 #[component]
 pub fn UserDetailPage() -> impl IntoView {
@@ -39,9 +36,10 @@ pub fn UserDetailPage() -> impl IntoView {
             .max(1)
     });
     let detail = crate::codec::resource(move || (slug.get(), id.get()), |(p, id)| get_user(p, id));
-    let activity = crate::codec::resource(
+    // The activity is rendered by the server (`user_activity_html`): a table and page links.
+    let activity = crate::codec::server_html(
         move || (slug.get(), id.get(), activity_page.get()),
-        |(p, id, page)| user_activity(p, id, page),
+        |(p, id, page)| user_activity_html(p, id, page),
     );
     let actions = Actions::new(
         s,
@@ -52,17 +50,6 @@ pub fn UserDetailPage() -> impl IntoView {
             activity.refetch();
         }),
     );
-    let navigate = use_navigate();
-    let on_activity_page = Callback::new(move |page: u32| {
-        navigate(
-            &format!(
-                "/p/{}/users/{}?activity={page}",
-                slug.get_untracked(),
-                id.get_untracked()
-            ),
-            Default::default(),
-        )
-    });
     let back = move || format!("/p/{}/users", slug.get());
 
     let body = {
@@ -95,21 +82,7 @@ pub fn UserDetailPage() -> impl IntoView {
         <section class="card" aria-labelledby="activity-heading">
             <h2 id="activity-heading">{d.activity}</h2>
             <Transition fallback=move || view! { <p class="muted">{s.loading}</p> }>
-                {move || Suspend::new(async move {
-                    match activity.await {
-                        Ok(page) => view! {
-                            <Activity
-                                s=s
-                                lang=lang
-                                page=page
-                                on_page=on_activity_page
-                                action=format!("/p/{}/users/{}", slug.get_untracked(), id.get_untracked())
-                            />
-                        }
-                        .into_any(),
-                        Err(e) => view! { <p class="form-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
+                {move || Suspend::new(async move { view! { <ServerHtml html=activity.await /> } })}
             </Transition>
         </section>
     }
@@ -321,62 +294,11 @@ fn Detail(
     let sessions = if user.sessions.is_empty() {
         view! { <p class="muted">{d.no_sessions}</p> }.into_any()
     } else {
-        // Without a GeoIP database (or for private addresses) no row has a location: no column.
-        let located = user.sessions.iter().any(|x| !x.location.is_empty());
-        let rows = user
-            .sessions
-            .iter()
-            .map(|x| {
-                let what = if x.current {
-                    d.this_session.to_string()
-                } else {
-                    format!("{} · {} · {}", x.browser, x.os, x.ip)
-                };
-                let sid = x.id;
-                let a = actions.clone();
-                view! {
-                    <tr>
-                        <td>{x.device.clone()}</td>
-                        <td>{format!("{} · {}", x.browser, x.os)}</td>
-                        <td class="mono">{x.ip.clone()}</td>
-                        {located.then(|| view! { <td>{or_dash(&x.location)}</td> })}
-                        <td>{time(Some(x.last_seen_at))}</td>
-                        <td>{time(Some(x.created_at))}</td>
-                        <td>
-                            {can.revoke.then(|| view! {
-                                <button
-                                    type="button"
-                                    class="button"
-                                    aria-label=fill(d.revoke_session, &[("what", &what)])
-                                    on:click=move |_| a.revoke(id, Some(sid))
-                                >
-                                    {d.revoke}
-                                </button>
-                            })}
-                        </td>
-                    </tr>
-                }
-            })
-            .collect_view();
-        view! {
-            <div class="table-scroll">
-                <table class="table">
-                    <thead>
-                        <tr>
-                            <th scope="col">{d.device}</th>
-                            <th scope="col">{d.browser}</th>
-                            <th scope="col">{d.ip_address}</th>
-                            {located.then(|| view! { <th scope="col">{d.location}</th> })}
-                            <th scope="col">{d.last_activity}</th>
-                            <th scope="col">{d.started}</th>
-                            <th scope="col"><span class="visually-hidden">{d.revoke}</span></th>
-                        </tr>
-                    </thead>
-                    <tbody>{rows}</tbody>
-                </table>
-            </div>
-        }
-        .into_any()
+        let a = actions.clone();
+        let revoke = can
+            .revoke
+            .then(|| Callback::new(move |sid| a.revoke(id, Some(sid))));
+        view! { <SessionsTable sessions=user.sessions.clone() lang=lang own=false revoke=revoke as_of=as_of /> }.into_any()
     };
     let consents = (!user.consents.is_empty()).then(|| {
         let items = user
@@ -498,81 +420,6 @@ fn Detail(
         </section>
     }
     .into_any()
-}
-
-#[component]
-fn Activity(
-    s: &'static Strings,
-    lang: Language,
-    page: Page<ActivityItem>,
-    on_page: Callback<u32>,
-    /// This page's URL, for the pager's form.
-    action: String,
-) -> impl IntoView {
-    let d = super::detail_text::current();
-    if page.items.is_empty() && page.page <= 1 {
-        return view! { <p class="muted">{d.no_activity}</p> }.into_any();
-    }
-    let as_of = page.as_of;
-    let pages = page.pages();
-    let located = page.items.iter().any(|a| !a.location.is_empty());
-    let rows = page
-        .items
-        .into_iter()
-        .map(|a| {
-            view! {
-                <tr>
-                    <td><time title=format_utc(a.at)>{relative(a.at, as_of, lang)}</time></td>
-                    <td class="mono">{a.action.clone()}</td>
-                    <td>{a.actor_email.clone().unwrap_or_else(|| "—".into())}</td>
-                    <td class="mono">{a.ip.clone()}</td>
-                    {located.then(|| view! { <td>{or_dash(&a.location)}</td> })}
-                    <td>{a.device.clone()}</td>
-                    <td class="mono small details-cell">{if a.details == "{}" { String::new() } else { a.details.clone() }}</td>
-                </tr>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="table-scroll">
-            <table class="table activity-table">
-                <thead>
-                    <tr>
-                        <th scope="col">{d.when}</th>
-                        <th scope="col">{d.event}</th>
-                        <th scope="col">{d.by}</th>
-                        <th scope="col">{d.ip_address}</th>
-                        {located.then(|| view! { <th scope="col">{d.location}</th> })}
-                        <th scope="col">{d.device}</th>
-                        <th scope="col">{d.details}</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        </div>
-        <Pager
-            strings=s
-            page=page.page
-            pages=pages
-            total=page.total
-            size=page.size
-            on_page=on_page
-            on_size=Callback::new(|_| {})
-            sizes=false
-            action=action
-            param="activity"
-        />
-    }
-    .into_any()
-}
-
-/// A cell's text, or an em dash when there is none.
-fn or_dash(text: &str) -> String {
-    if text.is_empty() {
-        "—".into()
-    } else {
-        text.to_string()
-    }
 }
 
 /// "Add to project": invites the person to another project the viewer may invite to, with a

@@ -2,7 +2,7 @@
 //! lives in the URL, so the server renders the right rows before any wasm loads and a view can
 //! be bookmarked, shared and reloaded.
 use super::user_actions::{Actions, Can, Dialog, UserDialogs};
-use crate::api::{bulk_users, list_users, project_directory};
+use crate::api::{list_users, project_directory};
 use crate::components::{use_toaster, HiddenFields, NoScriptSubmit, Pager, UsersTable};
 use crate::i18n::{Strings, EN};
 use crate::model::{
@@ -77,7 +77,7 @@ pub fn UsersPage() -> impl IntoView {
         let ids: Vec<i64> = selected.get_untracked().into_iter().collect();
         let project = slug.get_untracked();
         leptos::task::spawn_local(async move {
-            match bulk_users(project.clone(), ids, action.clone()).await {
+            match super::user_actions::bulk(project.clone(), ids, action.clone()).await {
                 Ok(sum) => {
                     let text = s.bulk_summary(sum.changed.len(), sum.refused.len());
                     if action == BulkAction::Deactivate && !sum.changed_ids.is_empty() {
@@ -87,7 +87,13 @@ pub fn UsersPage() -> impl IntoView {
                             Callback::new(move |_| {
                                 let (project, ids) = (project.clone(), undo_ids.clone());
                                 leptos::task::spawn_local(async move {
-                                    match bulk_users(project, ids, BulkAction::Reactivate).await {
+                                    match super::user_actions::bulk(
+                                        project,
+                                        ids,
+                                        BulkAction::Reactivate,
+                                    )
+                                    .await
+                                    {
                                         Ok(_) => users.refetch(),
                                         Err(e) => toaster.error(e.to_string()),
                                     }
