@@ -156,6 +156,7 @@ fn registry() -> Vec<Case> {
             json: None,
             want: [Ok; 6],
         },
+        page("/p/:project", "/p/default"),
         page("/p/:project/users", "/p/default/users"),
         page("/p/:project/roles", "/p/default/roles"),
         page("/p/:project/groups", "/p/default/groups"),
@@ -205,6 +206,14 @@ fn registry() -> Vec<Case> {
         },
         // The audit log: `audit:read` (developers have it, end users do not), as HTML for the
         // page and as a CSV file.
+        Case {
+            method: "GET",
+            route: "/api/project_overview",
+            call: "/api/project_overview?project=default",
+            form: &[],
+            json: None,
+            want: USERS_READ,
+        },
         Case {
             method: "GET",
             route: "/api/audit_log",

@@ -3,6 +3,8 @@
 pub mod audit_log;
 mod form;
 mod modal;
+#[cfg(feature = "ssr")]
+pub mod overview;
 mod row_menu;
 mod server_html;
 mod sessions_table;

@@ -137,9 +137,10 @@ pub fn Sidebar(
     section: Signal<String>,
 ) -> impl IntoView {
     let link = move |key: &'static str, label: &'static str| {
-        let href = move || match project.get() {
-            Some(p) => format!("/p/{p}/{key}"),
-            None => format!("/{key}"),
+        let href = move || match (project.get(), key) {
+            (Some(p), "") => format!("/p/{p}"),
+            (Some(p), _) => format!("/p/{p}/{key}"),
+            (None, _) => format!("/{key}"),
         };
         let current = move || (section.get() == key).then_some("page");
         view! {
@@ -153,6 +154,7 @@ pub fn Sidebar(
     view! {
         <nav class="sidebar" aria-label=strings.main_nav>
             <ul>
+                {link("", strings.overview)}
                 {link("users", strings.users)}
                 {link("roles", strings.roles)}
                 {link("groups", strings.groups)}

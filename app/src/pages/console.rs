@@ -45,12 +45,15 @@ fn Frame(viewer: Viewer) -> impl IntoView {
             .get("project")
             .or_else(|| fallback_project.clone())
     });
+    // The section in view: "account", "" (a project's overview) or the segment after the
+    // project ("users" also for a person's page).
     let section = Signal::derive(move || {
         let path = location.pathname.get();
-        if path.starts_with("/account") {
-            "account".to_string()
-        } else {
-            path.rsplit('/').next().unwrap_or_default().to_string()
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        match parts.as_slice() {
+            ["account", ..] => "account".to_string(),
+            ["p", _, section, ..] => section.to_string(),
+            _ => String::new(),
         }
     });
     let theme = viewer.theme.as_str();
@@ -63,7 +66,12 @@ fn Frame(viewer: Viewer) -> impl IntoView {
         } else {
             sec
         };
-        navigate(&format!("/p/{slug}/{sec}"), Default::default());
+        let to = if sec.is_empty() {
+            format!("/p/{slug}")
+        } else {
+            format!("/p/{slug}/{sec}")
+        };
+        navigate(&to, Default::default());
     });
 
     let sign_out = ServerAction::<SignOut>::new();

@@ -13,6 +13,7 @@ mod credentials;
 pub mod detail_text;
 mod invitations;
 mod login;
+mod overview;
 pub mod public_text;
 mod roles;
 pub mod roles_text;
@@ -167,6 +168,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/verify-email") view={Lazy::<VerifyEmailRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/p/:project/signup") view={Lazy::<SignupRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("/p/:project") view=console::Console ssr=SsrMode::Async>
+                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("users") view=users::UsersPage ssr=SsrMode::Async />
                     <Route path=path!("users/:id") view={Lazy::<UserDetailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
@@ -213,6 +215,7 @@ lazy_page! {
     RolesRoute => roles::RolesPage,
     GroupsRoute => sections::GroupsPage,
     AuditRoute => audit::AuditPage,
+    OverviewRoute => overview::OverviewPage,
     ProjectsRoute => sections::ProjectsPage,
     AccountRoute => account::AccountPage,
 }
@@ -234,6 +237,7 @@ pub async fn load_route_code(path: &str) {
         ["p", _, "roles"] => RolesRoute::preload().await,
         ["p", _, "groups"] => GroupsRoute::preload().await,
         ["p", _, "audit"] => AuditRoute::preload().await,
+        ["p", _] => OverviewRoute::preload().await,
         ["p", _, "projects"] => ProjectsRoute::preload().await,
         ["account"] => AccountRoute::preload().await,
         _ => {}

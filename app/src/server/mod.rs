@@ -11,6 +11,7 @@ pub mod geoip;
 pub mod invitations;
 pub mod mail;
 pub mod mail_text;
+pub mod overview;
 pub mod password;
 pub mod resets;
 pub mod roles;

@@ -301,8 +301,9 @@ mod tests {
         .collect();
         // PostgreSQL's own: partial indexes of the console-wide audit events (it reads an index
         // in order past `=` but not past `IS NULL`; SQLite's per-project indexes serve both).
-        let (console, pg_idx): (BTreeSet<String>, BTreeSet<String>) =
-            pg_idx.into_iter().partition(|i| i.starts_with("audit_console"));
+        let (console, pg_idx): (BTreeSet<String>, BTreeSet<String>) = pg_idx
+            .into_iter()
+            .partition(|i| i.starts_with("audit_console"));
         assert_eq!(console.len(), 5, "{console:?}");
         assert_eq!(lite_idx, pg_idx, "named indexes differ");
         assert!(lite_idx.contains("memberships_by_last_sign_in"));
