@@ -3,7 +3,8 @@
 //! filter the log offers — none, each action, a heavy and a light actor, a target, time ranges,
 //! and pairs of them — as a project admin and as a superadmin (who also sees console-wide
 //! events), plus pages deep in the log. Each time is the query and the HTML the server function
-//! sends. Prints p50/p95 per view and over all views, per backend. Goal: p95 ≤ 20 ms.
+//! sends. Prints p50/p95 per view and over all views, per backend. Goal: p95 ≤ 20 ms. Then the
+//! project's overview (its figures and 30-day sign-in chart), whose goal is 30 ms.
 use app::components::audit_log::{render, LogView};
 use app::model::{day_start_ms, time::iso_utc, AuditQuery, Cursor, AUDIT_ACTIONS};
 use app::server::audit::{list, Scope};
@@ -266,6 +267,24 @@ async fn run(backend: Backend, n: u64) {
             );
         }
     }
+    // The project overview (figures and the 30-day chart), as its server function renders it.
+    let mut times = Vec::with_capacity(RUNS);
+    for k in 0..RUNS + 2 {
+        let s = Instant::now();
+        let o = app::server::overview::overview(&t.db, pid, now).await.expect("overview");
+        let html = app::components::overview::render("bench", &o, app::model::Language::En);
+        assert!(html.contains("chart-desc"));
+        if k >= 2 {
+            times.push(s.elapsed());
+        }
+    }
+    times.sort();
+    println!(
+        "{backend:?}: overview p50 {:.2?}, p95 {:.2?} (goal 30 ms)",
+        pct(&times, 0.5),
+        pct(&times, 0.95)
+    );
+
     all.sort();
     println!(
         "{backend:?}: all {} views: p50 {:.2?}, p95 {:.2?}, max {:.2?}; slowest view p95 {:.2?}: {}",
