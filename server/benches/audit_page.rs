@@ -5,19 +5,17 @@
 //! events), plus pages deep in the log. Each time is the query and the HTML the server function
 //! sends. Prints p50/p95 per view and over all views, per backend. Goal: p95 ≤ 20 ms. Then the
 //! project's overview (its figures and 30-day sign-in chart), whose goal is 30 ms.
+mod common;
 use app::components::audit_log::{render, LogView};
 use app::model::{day_start_ms, time::iso_utc, AuditQuery, Cursor, AUDIT_ACTIONS};
 use app::server::audit::{list, Scope};
 use app::server::db::testing::TestDb;
 use app::server::password::{PasswordConfig, Passwords};
 use app::server::Backend;
+use common::pct;
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 15;
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 fn day(ms: i64) -> String {
     iso_utc(ms)[..10].to_string()
@@ -271,7 +269,9 @@ async fn run(backend: Backend, n: u64) {
     let mut times = Vec::with_capacity(RUNS);
     for k in 0..RUNS + 2 {
         let s = Instant::now();
-        let o = app::server::overview::overview(&t.db, pid, now).await.expect("overview");
+        let o = app::server::overview::overview(&t.db, pid, now)
+            .await
+            .expect("overview");
         let html = app::components::overview::render("bench", &o, app::model::Language::En);
         assert!(html.contains("chart-desc"));
         if k >= 2 {
@@ -299,26 +299,5 @@ async fn run(backend: Backend, n: u64) {
 }
 
 fn main() {
-    let n: u64 = std::env::var("ROSTER_BENCH_USERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        println!("audit_page benchmark: {n} users, {RUNS} runs per view");
-        let only = std::env::var("ROSTER_BENCH_BACKEND").unwrap_or_default();
-        if only != "postgres" {
-            run(Backend::Sqlite, n).await;
-        }
-        if only != "sqlite" {
-            if std::env::var("ROSTER_TEST_PG_URL").is_ok() {
-                run(Backend::Postgres, n).await;
-            } else {
-                println!("PostgreSQL: skipped (set ROSTER_TEST_PG_URL, or use `make bench`)");
-            }
-        }
-    });
+    common::on_each_backend("audit_page", RUNS, run);
 }

@@ -2,17 +2,15 @@
 //! 1,000,000) through `seed-demo`, then times the users-list query — the one SSR, the server
 //! function and the API share — for the views an admin uses most. Prints p50/p95 per backend.
 //! `make bench` runs it on SQLite and PostgreSQL.
+mod common;
 use app::model::{LastSignIn, Status, UserQuery, UserSort};
 use app::server::db::testing::TestDb;
 use app::server::password::{PasswordConfig, Passwords};
 use app::server::{users, Backend};
-use std::time::{Duration, Instant};
+use common::pct;
+use std::time::Instant;
 
 const RUNS: usize = 40;
-
-fn pct(sorted: &[Duration], p: f64) -> Duration {
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
 
 async fn run(backend: Backend, n: u64) {
     let t = TestDb::new(backend).await;
@@ -124,26 +122,5 @@ async fn run(backend: Backend, n: u64) {
 }
 
 fn main() {
-    let n: u64 = std::env::var("ROSTER_BENCH_USERS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(1_000_000);
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
-    rt.block_on(async {
-        println!("users_page benchmark: {n} users, {RUNS} runs per view");
-        let only = std::env::var("ROSTER_BENCH_BACKEND").unwrap_or_default();
-        if only != "postgres" {
-            run(Backend::Sqlite, n).await;
-        }
-        if only != "sqlite" {
-            if std::env::var("ROSTER_TEST_PG_URL").is_ok() {
-                run(Backend::Postgres, n).await;
-            } else {
-                println!("PostgreSQL: skipped (set ROSTER_TEST_PG_URL, or use `make bench`)");
-            }
-        }
-    });
+    common::on_each_backend("users_page", RUNS, run);
 }

@@ -109,22 +109,9 @@ fn read_page(html: &str) -> (Vec<String>, Option<String>, Option<String>) {
 
 /// The log's HTML for `query` (a page URL's query string), through the server function.
 async fn log(app: &TestApp, c: &Client, project: &str, query: &str) -> (u16, String) {
-    let res = c
-        .get(app.url(&format!(
-            "/api/audit_log?project={project}&query={}",
-            app::model::encode_query_value(query)
-        )))
-        .send()
+    let q = app::model::encode_query_value(query);
+    app.get_html(c, &format!("/api/audit_log?project={project}&query={q}"))
         .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let body: serde_json::Value = res.json().await.unwrap();
-    (
-        status,
-        body.as_str()
-            .map(str::to_string)
-            .unwrap_or_else(|| body.to_string()),
-    )
 }
 
 /// Which of the default project's events a view should show.

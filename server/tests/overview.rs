@@ -8,19 +8,8 @@ use serde_json::json;
 
 /// The overview's HTML, through its server function.
 async fn overview(app: &TestApp, c: &Client, project: &str) -> (u16, String) {
-    let res = c
-        .get(app.url(&format!("/api/project_overview?project={project}")))
-        .send()
+    app.get_html(c, &format!("/api/project_overview?project={project}"))
         .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let body: serde_json::Value = res.json().await.unwrap();
-    (
-        status,
-        body.as_str()
-            .map(str::to_string)
-            .unwrap_or_else(|| body.to_string()),
-    )
 }
 
 /// The figure shown above `label`.

@@ -157,6 +157,17 @@ impl TestApp {
         )
     }
 
+    /// GETs a server function that answers server-rendered HTML (a JSON string): the status
+    /// and the HTML, or the error's JSON as text.
+    pub async fn get_html(&self, client: &Client, path: &str) -> (u16, String) {
+        let (status, body) = self.get_json(client, path).await;
+        let html = body
+            .as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| body.to_string());
+        (status, html)
+    }
+
     /// A fresh client signed in as `email` (with the test password); panics if refused.
     pub async fn signed_in(&self, email: &str) -> Client {
         let c = self.client();
