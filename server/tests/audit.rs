@@ -114,6 +114,22 @@ async fn log(app: &TestApp, c: &Client, project: &str, query: &str) -> (u16, Str
         .await
 }
 
+/// The data rows of an export (its header checked elsewhere).
+async fn export_rows(app: &TestApp, c: &Client, path: &str) -> Vec<csv::StringRecord> {
+    let body = c
+        .get(app.url(path))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    csv::Reader::from_reader(body.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect()
+}
+
 /// Which of the default project's events a view should show.
 type Keep = Box<dyn Fn(&Ev) -> bool>;
 
@@ -382,18 +398,12 @@ app_test!(
             .unwrap();
         }
         tx.commit().await.unwrap();
-        let body = ann
-            .get(app.url("/p/default/audit/export?actor=bulk%40actors.test"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(body.as_bytes())
-            .records()
-            .map(Result::unwrap)
-            .collect();
+        let rows = export_rows(
+            &app,
+            &ann,
+            "/p/default/audit/export?actor=bulk%40actors.test",
+        )
+        .await;
         assert_eq!(rows.len(), 2_100);
         assert!(rows
             .iter()
@@ -401,18 +411,7 @@ app_test!(
             .all(|(k, r)| r[3] == *format!("bulk{k}@targets.test")));
 
         // Formulas are inert; the unfiltered export holds every event of the project.
-        let body = ann
-            .get(app.url("/p/default/audit/export"))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(body.as_bytes())
-            .records()
-            .map(Result::unwrap)
-            .collect();
+        let rows = export_rows(&app, &ann, "/p/default/audit/export").await;
         let evil = rows
             .iter()
             .find(|r| r[3] == *"'@targets.test")

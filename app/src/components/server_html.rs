@@ -1,4 +1,5 @@
-//! HTML the server rendered for a read-only view (the audit log): the page shows it as it is.
+//! HTML the server rendered for a read-only view (the audit log, the overview, a person's
+//! activity, one's own sign-ins): the page shows it as it is.
 //! Its links are followed by the router like any other; a GET form inside it navigates to the
 //! URL it would submit to, so filtering stays in the page rather than reloading it.
 use leptos::prelude::*;

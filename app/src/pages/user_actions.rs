@@ -385,33 +385,6 @@ pub fn UserDialogs(actions: Actions) -> impl IntoView {
     }
 }
 
-/// The future of a server function's call: not `Send` in the browser (it waits on a JS
-/// promise), `Send` on the server.
-#[cfg(feature = "hydrate")]
-type CallFuture<T> = futures::future::LocalBoxFuture<'static, T>;
-#[cfg(not(feature = "hydrate"))]
-type CallFuture<T> = futures::future::BoxFuture<'static, T>;
-
-/// The bulk bar's call, split out of the first chunk: the bar shows with the users list, but
-/// its server function (and the decoding of its summary) loads when first used.
-#[lazy]
-fn bulk_call(
-    project: String,
-    ids: Vec<i64>,
-    action: crate::model::BulkAction,
-) -> CallFuture<Result<crate::model::BulkSummary, AppError>> {
-    Box::pin(crate::api::bulk_users(project, ids, action))
-}
-
-/// Runs a bulk action (see [`bulk_call`]).
-pub async fn bulk(
-    project: String,
-    ids: Vec<i64>,
-    action: crate::model::BulkAction,
-) -> Result<crate::model::BulkSummary, AppError> {
-    bulk_call(project, ids, action).await.await
-}
-
 /// A split function's future is not `Send` in the browser (it waits on a JS promise), which has
 /// one thread anyway; on the server it is a plain future.
 #[cfg(feature = "hydrate")]

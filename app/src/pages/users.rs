@@ -77,7 +77,7 @@ pub fn UsersPage() -> impl IntoView {
         let ids: Vec<i64> = selected.get_untracked().into_iter().collect();
         let project = slug.get_untracked();
         leptos::task::spawn_local(async move {
-            match super::user_actions::bulk(project.clone(), ids, action.clone()).await {
+            match bulk(project.clone(), ids, action.clone()).await {
                 Ok(sum) => {
                     let text = s.bulk_summary(sum.changed.len(), sum.refused.len());
                     if action == BulkAction::Deactivate && !sum.changed_ids.is_empty() {
@@ -87,13 +87,7 @@ pub fn UsersPage() -> impl IntoView {
                             Callback::new(move |_| {
                                 let (project, ids) = (project.clone(), undo_ids.clone());
                                 leptos::task::spawn_local(async move {
-                                    match super::user_actions::bulk(
-                                        project,
-                                        ids,
-                                        BulkAction::Reactivate,
-                                    )
-                                    .await
-                                    {
+                                    match bulk(project, ids, BulkAction::Reactivate).await {
                                         Ok(_) => users.refetch(),
                                         Err(e) => toaster.error(e.to_string()),
                                     }
@@ -563,4 +557,31 @@ fn BulkResult(s: &'static Strings, summary: RwSignal<Option<BulkSummary>>) -> im
             }
         })
     }
+}
+
+/// The future of a server function's call: not `Send` in the browser (it waits on a JS
+/// promise), `Send` on the server.
+#[cfg(feature = "hydrate")]
+type CallFuture<T> = futures::future::LocalBoxFuture<'static, T>;
+#[cfg(not(feature = "hydrate"))]
+type CallFuture<T> = futures::future::BoxFuture<'static, T>;
+
+/// The bulk bar's call, split out of the first chunk: the bar shows with the users list, but
+/// its server function (and the decoding of its summary) loads when first used.
+#[lazy]
+fn bulk_call(
+    project: String,
+    ids: Vec<i64>,
+    action: crate::model::BulkAction,
+) -> CallFuture<Result<crate::model::BulkSummary, crate::model::AppError>> {
+    Box::pin(crate::api::bulk_users(project, ids, action))
+}
+
+/// Runs a bulk action (see [`bulk_call`]).
+pub async fn bulk(
+    project: String,
+    ids: Vec<i64>,
+    action: crate::model::BulkAction,
+) -> Result<crate::model::BulkSummary, crate::model::AppError> {
+    bulk_call(project, ids, action).await.await
 }
