@@ -10,6 +10,13 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use std::future::Future;
 
+/// The future of a call to the server: not `Send` in the browser (it waits on a JS promise),
+/// `Send` on the server. What a `#[lazy]` function that calls the server returns.
+#[cfg(feature = "hydrate")]
+pub type CallFuture<T> = futures::future::LocalBoxFuture<'static, T>;
+#[cfg(not(feature = "hydrate"))]
+pub type CallFuture<T> = futures::future::BoxFuture<'static, T>;
+
 /// JSON, decoded like server functions' answers.
 pub struct Json;
 

@@ -98,6 +98,16 @@ fn registry() -> Vec<Case> {
         json: Some(json),
         want,
     };
+    let act_form = |route: &'static str,
+                    form: &'static [(&'static str, &'static str)],
+                    want: [Want; 6]| Case {
+        method: "POST",
+        route,
+        call: route,
+        form,
+        json: None,
+        want,
+    };
     let edit = serde_json::json!({
         "first_name": "No", "last_name": "Body", "email": "nobody@roster.test", "phone": "",
         "metadata": "{}", "role": "end_user", "groups": []
@@ -160,6 +170,7 @@ fn registry() -> Vec<Case> {
         page("/p/:project/users", "/p/default/users"),
         page("/p/:project/roles", "/p/default/roles"),
         page("/p/:project/groups", "/p/default/groups"),
+        page("/p/:project/groups/:id", "/p/default/groups/1"),
         page("/p/:project/audit", "/p/default/audit"),
         page("/p/:project/projects", "/p/default/projects"),
         page("/p/:project/users/:id", "/p/default/users/1"),
@@ -232,21 +243,88 @@ fn registry() -> Vec<Case> {
         },
         // Roles: `roles:manage` (admins have it, developers do not). An empty name is refused
         // after the permission check; a role that does not exist is not found.
-        act(
+        act_form(
             "/api/create_role",
-            serde_json::json!({"project": "default", "form": {"name": "", "description": "", "permissions": []}}),
+            &[("project", "default"), ("name", "")],
             [Unauthenticated, Forbidden, Forbidden, Forbidden, Invalid, Invalid],
         ),
-        act(
+        act_form(
             "/api/update_role",
-            serde_json::json!({"project": "default", "id": NOBODY, "form": {"name": "matrix", "description": "", "permissions": []}}),
+            &[("project", "default"), ("id", "999999"), ("name", "matrix")],
             USERS_ACT,
         ),
-        act(
+        act_form(
             "/api/delete_role",
-            serde_json::json!({"project": "default", "id": NOBODY, "move_to": null}),
+            &[("project", "default"), ("id", "999999"), ("move_to", "")],
             USERS_ACT,
         ),
+        Case {
+            method: "GET",
+            route: "/api/roles_page",
+            call: "/api/roles_page?project=default",
+            form: &[],
+            json: None,
+            want: USERS_READ,
+        },
+        // Groups: read with `users:read`, changed with `groups:manage` (admins have it,
+        // developers do not), by plain form posts. An empty name is refused after the
+        // permission check; a group or member that does not exist is not found.
+        Case {
+            method: "GET",
+            route: "/api/groups_page",
+            call: "/api/groups_page?project=default&query=",
+            form: &[],
+            json: None,
+            want: USERS_READ,
+        },
+        Case {
+            method: "GET",
+            route: "/api/groups_page",
+            call: "/api/groups_page?project=default&group=999999&query=q%3Dada",
+            form: &[],
+            json: None,
+            want: [Unauthenticated, Forbidden, NotFound, Forbidden, NotFound, NotFound],
+        },
+        Case {
+            method: "POST",
+            route: "/api/create_group",
+            call: "/api/create_group",
+            form: &[("project", "default"), ("name", "")],
+            json: None,
+            want: [Unauthenticated, Forbidden, Forbidden, Forbidden, Invalid, Invalid],
+        },
+        Case {
+            method: "POST",
+            route: "/api/update_group",
+            call: "/api/update_group",
+            form: &[("project", "default"), ("id", "999999"), ("name", "matrix")],
+            json: None,
+            want: USERS_ACT,
+        },
+        Case {
+            method: "POST",
+            route: "/api/delete_group",
+            call: "/api/delete_group",
+            form: &[("project", "default"), ("id", "999999")],
+            json: None,
+            want: USERS_ACT,
+        },
+        Case {
+            method: "POST",
+            route: "/api/add_group_member",
+            call: "/api/add_group_member",
+            form: &[("project", "default"), ("id", "999999"), ("user", "999999")],
+            json: None,
+            want: USERS_ACT,
+        },
+        Case {
+            method: "POST",
+            route: "/api/remove_group_member",
+            call: "/api/remove_group_member",
+            form: &[("project", "default"), ("id", "999999"), ("user", "999999")],
+            json: None,
+            want: USERS_ACT,
+        },
         Case {
             method: "GET",
             route: "/api/user",

@@ -104,8 +104,12 @@ fn english() -> Vec<(&'static str, String)> {
             app::components::audit_log::FR.entries(),
         ),
         (
-            app::pages::roles_text::EN.entries(),
-            app::pages::roles_text::FR.entries(),
+            app::components::roles_text::EN.entries(),
+            app::components::roles_text::FR.entries(),
+        ),
+        (
+            app::components::groups::EN.entries(),
+            app::components::groups::FR.entries(),
         ),
     ];
     for (en, fr) in tables {

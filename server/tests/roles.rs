@@ -21,6 +21,13 @@ fn find<'a>(list: &'a [Value], name: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no role {name} in {list:?}"))
 }
 
+/// The form a browser posts: the checked permissions as `permissions[]`.
+fn access_form<'a>(fields: &[(&'a str, &'a str)], perms: &[&'a str]) -> Vec<(&'a str, &'a str)> {
+    let mut form = fields.to_vec();
+    form.extend(perms.iter().map(|p| ("permissions[]", *p)));
+    form
+}
+
 async fn create(
     app: &TestApp,
     c: &Client,
@@ -28,10 +35,38 @@ async fn create(
     name: &str,
     perms: &[&str],
 ) -> reqwest::Response {
-    app.call_json(
+    app.call(
         c,
         "create_role",
-        &json!({"project": project, "form": {"name": name, "description": "", "permissions": perms}}),
+        &access_form(
+            &[("project", project), ("name", name), ("description", "")],
+            perms,
+        ),
+    )
+    .await
+}
+
+async fn update_in(
+    app: &TestApp,
+    c: &Client,
+    project: &str,
+    id: i64,
+    name: &str,
+    perms: &[&str],
+) -> reqwest::Response {
+    let id = id.to_string();
+    app.call(
+        c,
+        "update_role",
+        &access_form(
+            &[
+                ("project", project),
+                ("id", &id),
+                ("name", name),
+                ("description", "edited"),
+            ],
+            perms,
+        ),
     )
     .await
 }
@@ -43,19 +78,19 @@ async fn update(
     name: &str,
     perms: &[&str],
 ) -> reqwest::Response {
-    app.call_json(
-        c,
-        "update_role",
-        &json!({"project": "default", "id": id, "form": {"name": name, "description": "edited", "permissions": perms}}),
-    )
-    .await
+    update_in(app, c, "default", id, name, perms).await
 }
 
 async fn delete(app: &TestApp, c: &Client, id: i64, move_to: Option<i64>) -> reqwest::Response {
-    app.call_json(
+    let move_to = move_to.map(|m| m.to_string()).unwrap_or_default();
+    app.call(
         c,
         "delete_role",
-        &json!({"project": "default", "id": id, "move_to": move_to}),
+        &[
+            ("project", "default"),
+            ("id", &id.to_string()),
+            ("move_to", &move_to),
+        ],
     )
     .await
 }
@@ -301,13 +336,7 @@ app_test!(
             "UPDATE memberships SET role_id = {acme_chief} WHERE user_id = {boss}"
         ))
         .await;
-        let res = app
-            .call_json(
-                &root,
-                "update_role",
-                &json!({"project": "acme", "id": acme_chief, "form": {"name": "Chief", "description": "", "permissions": ["users:read"]}}),
-            )
-            .await;
+        let res = update_in(&app, &root, "acme", acme_chief, "Chief", &["users:read"]).await;
         assert_eq!(res.status(), 422);
         assert!(error_message(res).await.contains("last owner"));
         assert_eq!(
@@ -380,7 +409,8 @@ app_test!(
 
         let res = delete(&app, &admin, temp, Some(end_user)).await;
         assert_eq!(res.status(), 200, "{}", res.text().await.unwrap());
-        assert_eq!(res.json::<u64>().await.unwrap(), 2);
+        let done: Value = res.json().await.unwrap();
+        assert_eq!(done["message"], "Role “Temp” deleted.");
         assert_eq!(
             app.count(&format!(
                 "SELECT COUNT(*) FROM memberships WHERE role_id = {end_user} AND user_id IN ({a}, {b})"

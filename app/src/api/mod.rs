@@ -2,6 +2,7 @@
 mod account;
 mod admin;
 mod audit;
+mod groups;
 mod invitations;
 mod overview;
 mod roles;
@@ -12,6 +13,7 @@ mod users;
 pub use account::*;
 pub use admin::*;
 pub use audit::*;
+pub use groups::*;
 pub use invitations::*;
 pub use overview::*;
 pub use roles::*;

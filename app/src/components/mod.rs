@@ -2,10 +2,18 @@
 #[cfg(feature = "ssr")]
 pub mod audit_log;
 mod form;
+#[cfg(feature = "ssr")]
+pub mod groups;
 mod modal;
 #[cfg(feature = "ssr")]
 pub mod overview;
+#[cfg(feature = "ssr")]
+pub mod roles;
+#[cfg(feature = "ssr")]
+pub mod roles_text;
 mod row_menu;
+#[cfg(feature = "ssr")]
+pub mod server_forms;
 mod server_html;
 mod sessions_table;
 mod shell;

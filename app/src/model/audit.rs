@@ -7,7 +7,7 @@ pub const AUDIT_PAGE: usize = 50;
 
 /// Every action Roster writes to the log, for the action filter. A test reads the sources and
 /// fails when an action is written that this list lacks.
-pub const AUDIT_ACTIONS: [&str; 36] = [
+pub const AUDIT_ACTIONS: [&str; 41] = [
     "account.email_change_requested",
     "account.email_changed",
     "account.password_changed",
@@ -23,6 +23,11 @@ pub const AUDIT_ACTIONS: [&str; 36] = [
     "auth.sign_up_existing",
     "auth.signed_in",
     "auth.signed_out",
+    "group.created",
+    "group.deleted",
+    "group.member_added",
+    "group.member_removed",
+    "group.updated",
     "invitation.accepted",
     "invitation.cancelled",
     "invitation.created",

@@ -3,6 +3,7 @@ mod account;
 mod admin;
 mod audit;
 mod error;
+mod group;
 mod invitation;
 mod permission;
 mod query;
@@ -20,6 +21,7 @@ pub use audit::{
     day_start_ms, AuditItem, AuditQuery, AuditSlice, Cursor, AUDIT_ACTIONS, AUDIT_PAGE,
 };
 pub use error::AppError;
+pub use group::{form_permissions, Candidate, FormDone, GroupInfo, CANDIDATES};
 pub use invitation::{
     InvitationInfo, InvitationPreview, InviteForm, Invited, MailState, INVITATION_DAYS, MAX_MESSAGE,
 };

@@ -11,12 +11,12 @@ mod audit;
 mod console;
 mod credentials;
 pub mod detail_text;
+mod groups;
 mod invitations;
 mod login;
 mod overview;
 pub mod public_text;
 mod roles;
-pub mod roles_text;
 mod sections;
 mod signup;
 mod two_factor;
@@ -173,6 +173,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users/:id") view={Lazy::<UserDetailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("groups/:id") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("projects") view={Lazy::<ProjectsRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
@@ -213,7 +214,7 @@ lazy_page! {
     VerifyEmailRoute => signup::VerifyEmailPage,
     UserDetailRoute => user_detail::UserDetailPage,
     RolesRoute => roles::RolesPage,
-    GroupsRoute => sections::GroupsPage,
+    GroupsRoute => groups::GroupsPage,
     AuditRoute => audit::AuditPage,
     OverviewRoute => overview::OverviewPage,
     ProjectsRoute => sections::ProjectsPage,
@@ -235,7 +236,7 @@ pub async fn load_route_code(path: &str) {
         ["p", _, "signup"] => SignupRoute::preload().await,
         ["p", _, "users", _] => UserDetailRoute::preload().await,
         ["p", _, "roles"] => RolesRoute::preload().await,
-        ["p", _, "groups"] => GroupsRoute::preload().await,
+        ["p", _, "groups"] | ["p", _, "groups", _] => GroupsRoute::preload().await,
         ["p", _, "audit"] => AuditRoute::preload().await,
         ["p", _] => OverviewRoute::preload().await,
         ["p", _, "projects"] => ProjectsRoute::preload().await,

@@ -37,15 +37,6 @@ fn Building() -> impl IntoView {
 }
 
 #[component]
-pub fn GroupsPage() -> impl IntoView {
-    let s = strings();
-    view! {
-        <PageHeader title=s.groups lead=s.groups_lead />
-        <Building />
-    }
-}
-
-#[component]
 pub fn ProjectsPage() -> impl IntoView {
     let s = strings();
     let viewer = expect_context::<Viewer>();

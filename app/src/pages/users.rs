@@ -559,13 +559,6 @@ fn BulkResult(s: &'static Strings, summary: RwSignal<Option<BulkSummary>>) -> im
     }
 }
 
-/// The future of a server function's call: not `Send` in the browser (it waits on a JS
-/// promise), `Send` on the server.
-#[cfg(feature = "hydrate")]
-type CallFuture<T> = futures::future::LocalBoxFuture<'static, T>;
-#[cfg(not(feature = "hydrate"))]
-type CallFuture<T> = futures::future::BoxFuture<'static, T>;
-
 /// The bulk bar's call, split out of the first chunk: the bar shows with the users list, but
 /// its server function (and the decoding of its summary) loads when first used.
 #[lazy]
@@ -573,7 +566,7 @@ fn bulk_call(
     project: String,
     ids: Vec<i64>,
     action: crate::model::BulkAction,
-) -> CallFuture<Result<crate::model::BulkSummary, crate::model::AppError>> {
+) -> crate::codec::CallFuture<Result<crate::model::BulkSummary, crate::model::AppError>> {
     Box::pin(crate::api::bulk_users(project, ids, action))
 }
 

@@ -1,4 +1,5 @@
 //! Server-only code: database, store queries, authentication, passwords, audit.
+pub mod access;
 pub mod account;
 pub mod admin;
 pub mod audit;
@@ -8,6 +9,7 @@ pub mod db;
 pub mod devices;
 pub mod error_text;
 pub mod geoip;
+pub mod groups;
 pub mod invitations;
 pub mod mail;
 pub mod mail_text;

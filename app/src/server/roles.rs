@@ -8,6 +8,9 @@
 //!   only move members to such a role;
 //! - a change never leaves a project that had an active owner without one;
 //! - each change is audited in its own transaction.
+use super::access::{
+    name_conflict, name_taken, permissions_of, set_permissions, unique_name, Kind,
+};
 use super::admin::{active_owners, check_held, keep_an_owner};
 use super::audit::{self, Actor, Event};
 use super::auth::Principal;
@@ -81,8 +84,8 @@ pub async fn create(
     let form = form.checked()?;
     check_held(principal, project_id, &form.permissions, "permissions")?;
     let mut tx = db.begin().await?;
-    if name_taken(&mut tx, project_id, &form.name, None).await? {
-        return Err(name_conflict(&form.name));
+    if name_taken(&mut tx, Kind::Role, project_id, &form.name, None).await? {
+        return Err(name_conflict(Kind::Role, &form.name));
     }
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO roles (project_id, name, description, builtin, created_at) \
@@ -94,8 +97,8 @@ pub async fn create(
     .bind(now_ms())
     .fetch_one(&mut *tx)
     .await
-    .map_err(|e| unique_name(e, &form.name))?;
-    write_permissions(&mut tx, id, &form.permissions).await?;
+    .map_err(|e| unique_name(Kind::Role, e, &form.name))?;
+    set_permissions(&mut tx, Kind::Role, id, &form.permissions).await?;
     audit::record(
         &mut tx,
         actor,
@@ -137,8 +140,8 @@ pub async fn update(
     }
     check_held(principal, project_id, &before.permissions, "permissions")?;
     check_held(principal, project_id, &form.permissions, "permissions")?;
-    if name_taken(&mut tx, project_id, &form.name, Some(role_id)).await? {
-        return Err(name_conflict(&form.name));
+    if name_taken(&mut tx, Kind::Role, project_id, &form.name, Some(role_id)).await? {
+        return Err(name_conflict(Kind::Role, &form.name));
     }
     let owners = active_owners(&mut tx, project_id).await?;
     sqlx::query("UPDATE roles SET name = $1, description = $2 WHERE id = $3")
@@ -147,12 +150,8 @@ pub async fn update(
         .bind(role_id)
         .execute(&mut *tx)
         .await
-        .map_err(|e| unique_name(e, &form.name))?;
-    sqlx::query("DELETE FROM role_permissions WHERE role_id = $1")
-        .bind(role_id)
-        .execute(&mut *tx)
-        .await?;
-    write_permissions(&mut tx, role_id, &form.permissions).await?;
+        .map_err(|e| unique_name(Kind::Role, e, &form.name))?;
+    set_permissions(&mut tx, Kind::Role, role_id, &form.permissions).await?;
     keep_an_owner(&mut tx, project_id, owners, "permissions").await?;
     let added: Vec<&String> = form
         .permissions
@@ -182,7 +181,7 @@ pub async fn update(
 }
 
 /// Deletes a custom role. Its members, if any, move to `move_to` in the same transaction;
-/// answers how many moved.
+/// answers its name and how many moved.
 pub async fn delete(
     db: &Db,
     principal: &Principal,
@@ -190,7 +189,7 @@ pub async fn delete(
     project_id: i64,
     role_id: i64,
     move_to: Option<i64>,
-) -> Result<u64, AppError> {
+) -> Result<(String, u64), AppError> {
     let mut tx = db.begin().await?;
     lock_project(&mut tx, db, project_id).await?;
     let doomed = role(&mut tx, project_id, role_id).await?;
@@ -273,7 +272,7 @@ pub async fn delete(
     )
     .await?;
     tx.commit().await?;
-    Ok(moved)
+    Ok((doomed.name, moved))
 }
 
 /// One role of the project (NotFound for another project's).
@@ -286,12 +285,7 @@ async fn role(tx: &mut Tx, project_id: i64, role_id: i64) -> Result<RoleInfo, Ap
     .fetch_optional(&mut **tx)
     .await?
     .ok_or_else(|| AppError::NotFound("The role".into()))?;
-    let permissions: Vec<String> = sqlx::query_scalar(
-        "SELECT permission FROM role_permissions WHERE role_id = $1 ORDER BY permission",
-    )
-    .bind(role_id)
-    .fetch_all(&mut **tx)
-    .await?;
+    let permissions = permissions_of(tx, Kind::Role, role_id).await?;
     Ok(RoleInfo {
         id: row.try_get("id")?,
         name: row.try_get("name")?,
@@ -302,53 +296,9 @@ async fn role(tx: &mut Tx, project_id: i64, role_id: i64) -> Result<RoleInfo, Ap
     })
 }
 
-async fn write_permissions(
-    tx: &mut Tx,
-    role_id: i64,
-    permissions: &[String],
-) -> Result<(), AppError> {
-    for p in permissions {
-        sqlx::query("INSERT INTO role_permissions (role_id, permission) VALUES ($1, $2)")
-            .bind(role_id)
-            .bind(p)
-            .execute(&mut **tx)
-            .await?;
-    }
-    Ok(())
-}
-
-async fn name_taken(
-    tx: &mut Tx,
-    project_id: i64,
-    name: &str,
-    except: Option<i64>,
-) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar::<_, i64>(
-        "SELECT COUNT(*) FROM roles WHERE project_id = $1 AND LOWER(name) = LOWER($2) AND id <> $3",
-    )
-    .bind(project_id)
-    .bind(name)
-    .bind(except.unwrap_or(0))
-    .fetch_one(&mut **tx)
-    .await?
-        > 0)
-}
-
-fn name_conflict(name: &str) -> AppError {
-    AppError::validation("name", format!("There is already a role named \"{name}\"."))
-}
-
-/// Two admins creating the same name at once: the unique index decides, with a clear message.
-fn unique_name(e: sqlx::Error, name: &str) -> AppError {
-    match &e {
-        sqlx::Error::Database(db) if db.is_unique_violation() => name_conflict(name),
-        _ => e.into(),
-    }
-}
-
 /// On PostgreSQL, serialises changes to one project's roles (two admins each taking away the
 /// last owner's permission at once). SQLite writers are serialised already.
-async fn lock_project(tx: &mut Tx, db: &Db, project_id: i64) -> Result<(), AppError> {
+pub(crate) async fn lock_project(tx: &mut Tx, db: &Db, project_id: i64) -> Result<(), AppError> {
     if db.backend() == Backend::Postgres {
         sqlx::query("SELECT id FROM projects WHERE id = $1 FOR UPDATE")
             .bind(project_id)

@@ -76,6 +76,21 @@ async fn target(tx: &mut Tx, project_id: i64, user_id: i64) -> Result<Target, Ap
     })
 }
 
+/// A member of the project whose groups the principal may change: (id, email). Others'
+/// members are "not found"; owners and superadmins are protected as for any edit.
+pub(crate) async fn group_member(
+    tx: &mut Tx,
+    principal: &Principal,
+    project_id: i64,
+    user_id: i64,
+) -> Result<(i64, String), AppError> {
+    let t = target(tx, project_id, user_id).await?;
+    if principal.user_id != user_id {
+        protect(tx, principal, project_id, &t).await?;
+    }
+    Ok((t.id, t.email))
+}
+
 /// The projects a user belongs to, and those where they hold `project:manage` (through their
 /// role or a group): the ones they own, whatever the role is called.
 async fn projects_of(tx: &mut Tx, user_id: i64) -> Result<(Vec<i64>, BTreeSet<i64>), AppError> {

@@ -1,6 +1,6 @@
-//! The roles page's text, in English and French; it loads with the page's code.
-use crate::model::{Permission, Viewer};
-use leptos::prelude::*;
+//! The text of the roles page and of the permissions form (roles and groups), in English and
+//! French; rendered by the server only.
+use crate::model::Permission;
 
 crate::i18n::text_table! {
     RolesText {
@@ -197,11 +197,30 @@ impl RolesText {
     }
 }
 
-/// The text in the signed-in person's language.
-pub fn current() -> &'static RolesText {
-    RolesText::of(
-        use_context::<Viewer>()
-            .map(|v| v.language)
-            .unwrap_or_default(),
-    )
-}
+/// An area's name in the page's language.
+pub type AreaName = fn(&RolesText) -> &'static str;
+
+/// The built-in permissions, grouped by what they are about, for the checklist.
+pub const AREAS: [(AreaName, &[Permission]); 4] = [
+    (
+        |t| t.area_users,
+        &[
+            Permission::UsersRead,
+            Permission::UsersInvite,
+            Permission::UsersUpdate,
+            Permission::UsersDeactivate,
+            Permission::UsersDelete,
+            Permission::UsersImport,
+            Permission::UsersExport,
+        ],
+    ),
+    (
+        |t| t.area_access,
+        &[Permission::RolesManage, Permission::GroupsManage],
+    ),
+    (
+        |t| t.area_security,
+        &[Permission::SessionsRevoke, Permission::AuditRead],
+    ),
+    (|t| t.area_project, &[Permission::ProjectManage]),
+];
