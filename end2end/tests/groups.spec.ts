@@ -2,17 +2,8 @@
 // and added, the group's permissions edited (the member's detail page shows them), the member
 // removed and the group deleted; all in the page, from server-rendered forms and dialogs.
 // axe on the pages and dialogs in light and dark; with JavaScript off the page reads the same.
-import AxeBuilder from '@axe-core/playwright';
 import { Browser, expect, Page, test } from '@playwright/test';
-import { hydrated, signIn } from './helpers';
-
-async function noSeriousViolations(page: Page, include?: string) {
-  let axe = new AxeBuilder({ page });
-  if (include) axe = axe.include(include);
-  const results = await axe.analyze();
-  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
+import { hydrated, noSeriousViolations, signIn } from './helpers';
 
 /** A new active end user of project `default` (invited, then accepted): their email. */
 async function newMember(page: Page, browser: Browser, tag: string) {

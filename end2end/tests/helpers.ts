@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, Page } from '@playwright/test';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -58,4 +59,13 @@ export function linkIn(text: string, pathPrefix: string): string {
   expect(at, `a ${pathPrefix} link`).toBeGreaterThan(-1);
   const tail = text.slice(at);
   return tail.match(/^[^\s<"]+/)![0];
+}
+
+/** Fails on axe's serious or critical violations in the page (or in `include`, a selector). */
+export async function noSeriousViolations(page: Page, include?: string) {
+  let axe = new AxeBuilder({ page });
+  if (include) axe = axe.include(include);
+  const results = await axe.analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious.map((v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }

@@ -30,7 +30,7 @@ enum Command {
         #[arg(long)]
         allow_demo_admins: bool,
     },
-    /// Change a project's sign-up settings (until the projects page has them).
+    /// Change a project's sign-up and two-factor settings (also on the Projects page).
     Project {
         /// The project's slug.
         #[arg(long, default_value = "default")]

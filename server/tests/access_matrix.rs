@@ -266,6 +266,32 @@ fn registry() -> Vec<Case> {
             json: None,
             want: USERS_READ,
         },
+        // Projects: the list for anyone in the console; creating and deleting them is for
+        // superadmins, their settings for owners (`project:manage`, which admins lack). Empty
+        // names and a wrong typed slug are refused after the check: nothing is changed.
+        Case {
+            method: "GET",
+            route: "/api/projects_page",
+            call: "/api/projects_page?project=default",
+            form: &[],
+            json: None,
+            want: USERS_READ,
+        },
+        act_form(
+            "/api/create_project",
+            &[("slug", "matrix"), ("name", "")],
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Forbidden, Invalid],
+        ),
+        act_form(
+            "/api/update_project",
+            &[("project", "default"), ("name", "")],
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Forbidden, Invalid],
+        ),
+        act_form(
+            "/api/delete_project",
+            &[("project", "default"), ("confirm", "not-the-slug")],
+            [Unauthenticated, Forbidden, Forbidden, Forbidden, Forbidden, Invalid],
+        ),
         // Groups: read with `users:read`, changed with `groups:manage` (admins have it,
         // developers do not), by plain form posts. An empty name is refused after the
         // permission check; a group or member that does not exist is not found.

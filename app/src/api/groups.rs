@@ -83,7 +83,11 @@ fn done(message: String, to: Option<String>) -> FormDone {
     if let Some(to) = &to {
         super::ctx::redirect_form_post(to);
     }
-    FormDone { message, to }
+    FormDone {
+        message,
+        to,
+        reload: false,
+    }
 }
 
 /// Creates a group and opens it.

@@ -65,6 +65,7 @@ pub async fn create_role(
     Ok(FormDone {
         message: crate::i18n::fill(text(p.language).t_created, &[("name", form.name.trim())]),
         to: None,
+        reload: false,
     })
 }
 
@@ -90,6 +91,7 @@ pub async fn update_role(
     Ok(FormDone {
         message: crate::i18n::fill(text(p.language).t_saved, &[("name", form.name.trim())]),
         to: None,
+        reload: false,
     })
 }
 
@@ -111,5 +113,6 @@ pub async fn delete_role(
     Ok(FormDone {
         message: crate::i18n::fill(text(p.language).t_deleted, &[("name", &name)]),
         to: None,
+        reload: false,
     })
 }

@@ -3,7 +3,9 @@
 //! post to the groups' server functions and dialogs are `<dialog>` elements, so the page
 //! needs no code of its own in the browser: [`super::ServerHtml`] opens the dialogs, sends
 //! the forms and shows their answers.
-use super::server_forms::{chips, dialog, form_error, hidden, opener, permissions_form, Access};
+use super::server_forms::{
+    chips, create_bar, dialog, form_error, hidden, opener, permissions_form, Access,
+};
 use crate::api::{AddGroupMember, CreateGroup, DeleteGroup, RemoveGroupMember, UpdateGroup};
 use crate::components::roles_text::RolesText;
 use crate::i18n::{fill, strings};
@@ -192,18 +194,20 @@ pub fn render_list(v: &GroupView<'_>, groups: &[GroupInfo]) -> String {
     let r = RolesText::of(v.lang);
     let base = format!("/p/{}/groups", v.slug);
     let create = v.manage.then(|| {
-        view! {
-            <div class="toolbar">
-                <div class="pager-spacer"></div>
-                {opener("group-create", t.create_group.into(), "button primary")}
-            </div>
-            {dialog(
-                "group-create",
-                t.create_group.into(),
-                s,
-                permissions_form(v.lang, v.slug, CreateGroup::url(), "new-group", None, &v.held, t.create_group),
-            )}
-        }
+        create_bar(
+            "group-create",
+            t.create_group,
+            s,
+            permissions_form(
+                v.lang,
+                v.slug,
+                CreateGroup::url(),
+                "new-group",
+                None,
+                &v.held,
+                t.create_group,
+            ),
+        )
     });
     let body = if groups.is_empty() {
         let text = if v.manage {

@@ -8,6 +8,8 @@ mod modal;
 #[cfg(feature = "ssr")]
 pub mod overview;
 #[cfg(feature = "ssr")]
+pub mod projects;
+#[cfg(feature = "ssr")]
 pub mod roles;
 #[cfg(feature = "ssr")]
 pub mod roles_text;

@@ -2,7 +2,9 @@
 //! preview (its permissions in words, its members, Edit and Delete), and the create, edit and
 //! delete forms as `<dialog>`s that post to the roles' server functions. Roles are few (tens),
 //! so each one's dialogs are in the page and open at once, with no round trip.
-use super::server_forms::{chips, dialog, form_error, hidden, opener, permissions_form, Access};
+use super::server_forms::{
+    chips, create_bar, dialog, form_error, hidden, opener, permissions_form, Access,
+};
 use crate::api::{CreateRole, DeleteRole, UpdateRole};
 use crate::components::roles_text::RolesText;
 use crate::i18n::{fill, is_one, number, strings};
@@ -33,18 +35,20 @@ pub fn render(v: &RolesView<'_>, roles: &[RoleInfo]) -> String {
     let t = RolesText::of(v.lang);
     let s = strings(v.lang);
     let create = v.manage.then(|| {
-        view! {
-            <div class="toolbar">
-                <div class="pager-spacer"></div>
-                {opener("role-create", t.create_role.into(), "button primary")}
-            </div>
-            {dialog(
-                "role-create",
-                t.create_role.into(),
-                s,
-                permissions_form(v.lang, v.slug, CreateRole::url(), "new-role", None, &v.held, t.create_role),
-            )}
-        }
+        create_bar(
+            "role-create",
+            t.create_role,
+            s,
+            permissions_form(
+                v.lang,
+                v.slug,
+                CreateRole::url(),
+                "new-role",
+                None,
+                &v.held,
+                t.create_role,
+            ),
+        )
     });
     let rows = roles
         .iter()

@@ -28,6 +28,13 @@ pub fn opener(id: &str, label: String, class: &'static str) -> impl IntoView {
     }
 }
 
+/// [`opener`] whose accessible name says more than its text (which row's "Settings").
+pub fn opener_named(id: &str, label: String, name: String, class: &'static str) -> impl IntoView {
+    view! {
+        <button type="button" id=format!("{id}-open") class=class data-open=id.to_string() commandfor=id.to_string() command="show-modal" aria-haspopup="dialog" aria-label=name>{label}</button>
+    }
+}
+
 /// A modal `<dialog>`: Escape and "×" close it, the browser keeps focus inside and gives it
 /// back to the opener.
 pub fn dialog(id: &str, title: String, s: &'static Strings, body: AnyView) -> impl IntoView {
@@ -41,6 +48,22 @@ pub fn dialog(id: &str, title: String, s: &'static Strings, body: AnyView) -> im
             </header>
             <div class="modal-body">{body}</div>
         </dialog>
+    }
+}
+
+/// The page's "Create …" button at the right of its toolbar, and the dialog it opens.
+pub fn create_bar(
+    id: &str,
+    label: &'static str,
+    s: &'static Strings,
+    form: AnyView,
+) -> impl IntoView {
+    view! {
+        <div class="toolbar">
+            <div class="pager-spacer"></div>
+            {opener(id, label.into(), "button primary")}
+        </div>
+        {dialog(id, label.into(), s, form)}
     }
 }
 

@@ -199,6 +199,11 @@ fn post(form: web_sys::HtmlFormElement, action: String, body: String, refresh: C
                 remember_focus(form.get_attribute("data-focus-after"));
                 toaster.success(done.message);
                 match done.to {
+                    Some(to) if done.reload => {
+                        // A new page (the toast would not survive it): the change shows in
+                        // the page itself, the project picker included.
+                        let _ = window().location().set_href(&to);
+                    }
                     Some(to) => navigate(&to, Default::default()),
                     None => refresh.run(()),
                 }

@@ -7,7 +7,7 @@ pub const AUDIT_PAGE: usize = 50;
 
 /// Every action Roster writes to the log, for the action filter. A test reads the sources and
 /// fails when an action is written that this list lacks.
-pub const AUDIT_ACTIONS: [&str; 41] = [
+pub const AUDIT_ACTIONS: [&str; 43] = [
     "account.email_change_requested",
     "account.email_changed",
     "account.password_changed",
@@ -32,6 +32,8 @@ pub const AUDIT_ACTIONS: [&str; 41] = [
     "invitation.cancelled",
     "invitation.created",
     "invitation.resent",
+    "project.created",
+    "project.deleted",
     "project.settings_changed",
     "role.created",
     "role.deleted",

@@ -30,6 +30,9 @@ pub const CANDIDATES: usize = 8;
 pub struct FormDone {
     pub message: String,
     pub to: Option<String>,
+    /// Load `to` as a new page (the console's own data changed: its projects), not in place.
+    #[serde(default)]
+    pub reload: bool,
 }
 
 /// Permission strings from a form: the checked boxes plus the custom ones typed in a text

@@ -6,6 +6,7 @@ mod error;
 mod group;
 mod invitation;
 mod permission;
+mod project;
 mod query;
 mod role;
 mod signup;
@@ -26,6 +27,7 @@ pub use invitation::{
     InvitationInfo, InvitationPreview, InviteForm, Invited, MailState, INVITATION_DAYS, MAX_MESSAGE,
 };
 pub use permission::{Permission, ALL_PERMISSIONS, BUILTIN_ROLES};
+pub use project::{check_slug, ProjectChanges, ProjectInfo, MAX_SLUG};
 pub use query::{
     max_page, Directory, LastSignIn, Page, UserQuery, UserRow, UserSort, DEFAULT_PAGE_SIZE,
     PAGE_SIZES,

@@ -15,6 +15,7 @@ mod groups;
 mod invitations;
 mod login;
 mod overview;
+mod projects;
 pub mod public_text;
 mod roles;
 mod sections;
@@ -217,7 +218,7 @@ lazy_page! {
     GroupsRoute => groups::GroupsPage,
     AuditRoute => audit::AuditPage,
     OverviewRoute => overview::OverviewPage,
-    ProjectsRoute => sections::ProjectsPage,
+    ProjectsRoute => projects::ProjectsPage,
     AccountRoute => account::AccountPage,
 }
 

@@ -1,12 +1,6 @@
 //! Pages of the console's sections. Each has its title, one-line description and states.
-use crate::i18n::{fill, Strings, EN};
-use crate::model::{Viewer, ALL_PERMISSIONS};
 use leptos::prelude::*;
 use leptos_meta::Title;
-
-fn strings() -> &'static Strings {
-    use_context::<&'static Strings>().unwrap_or(&EN)
-}
 
 #[component]
 pub(crate) fn PageHeader(
@@ -22,55 +16,6 @@ pub(crate) fn PageHeader(
                 <p class="muted">{lead}</p>
             </div>
             <div class="page-actions">{children.map(|c| c())}</div>
-        </div>
-    }
-}
-
-#[component]
-fn Building() -> impl IntoView {
-    let s = strings();
-    view! {
-        <div class="empty-state">
-            <p>{s.coming_next}</p>
-        </div>
-    }
-}
-
-#[component]
-pub fn ProjectsPage() -> impl IntoView {
-    let s = strings();
-    let viewer = expect_context::<Viewer>();
-    view! {
-        <PageHeader title=s.projects lead=s.projects_lead />
-        <div class="card">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{s.col_name}</th>
-                        <th scope="col">{s.slug}</th>
-                        <th scope="col">{s.your_permissions}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {viewer
-                        .projects
-                        .iter()
-                        .map(|p| {
-                            view! {
-                                <tr>
-                                    <td>
-                                        <a href=format!("/p/{}/users", p.slug)>{p.name.clone()}</a>
-                                    </td>
-                                    <td class="mono">{p.slug.clone()}</td>
-                                    <td class="muted">
-                                        {fill(s.n_of_m, &[("n", &p.permissions.len().to_string()), ("m", &ALL_PERMISSIONS.len().to_string())])}
-                                    </td>
-                                </tr>
-                            }
-                        })
-                        .collect_view()}
-                </tbody>
-            </table>
         </div>
     }
 }

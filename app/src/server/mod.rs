@@ -15,6 +15,7 @@ pub mod mail;
 pub mod mail_text;
 pub mod overview;
 pub mod password;
+pub mod projects;
 pub mod resets;
 pub mod roles;
 pub mod signup;

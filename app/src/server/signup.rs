@@ -16,8 +16,7 @@ use super::store::{self, NewUser};
 use super::util::{hash_token, new_token, now_ms};
 use super::AppState;
 use crate::model::{
-    check_legal_url, check_name, validate_email, AppError, ConsentInfo, SignupInfo, MAX_EMAIL,
-    VERIFICATION_HOURS,
+    check_name, validate_email, AppError, ConsentInfo, SignupInfo, MAX_EMAIL, VERIFICATION_HOURS,
 };
 use serde_json::json;
 use sqlx::{Any, Row, Transaction};
@@ -624,8 +623,9 @@ pub async fn consents(
     Ok(out)
 }
 
-/// Sets a project's sign-up switch and legal links (the `project` command of the CLI, until
-/// the projects page has its settings). None leaves a value as it is.
+/// Sets a project's sign-up switch, legal links and two-factor rule from the command line
+/// (`server project`); None leaves a value as it is. The console's projects page changes the
+/// same settings through [`super::projects::update`].
 pub async fn configure(
     db: &super::Db,
     slug: &str,
@@ -634,57 +634,17 @@ pub async fn configure(
     privacy_url: Option<&str>,
     require_admin_2fa: Option<bool>,
 ) -> Result<(), AppError> {
-    let terms = terms_url
-        .map(|u| check_legal_url("terms_url", u))
-        .transpose()?;
-    let privacy = privacy_url
-        .map(|u| check_legal_url("privacy_url", u))
-        .transpose()?;
-    let mut tx = db.begin().await?;
     let id: i64 = sqlx::query_scalar("SELECT id FROM projects WHERE slug = $1")
         .bind(slug)
-        .fetch_optional(&mut *tx)
+        .fetch_optional(db.pool())
         .await?
         .ok_or_else(|| AppError::NotFound(format!("The project \"{slug}\"")))?;
-    if let Some(a) = allow_signup {
-        sqlx::query("UPDATE projects SET allow_signup = $1 WHERE id = $2")
-            .bind(a as i64)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    if let Some(r) = require_admin_2fa {
-        sqlx::query("UPDATE projects SET require_admin_2fa = $1 WHERE id = $2")
-            .bind(r as i64)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    if let Some(t) = terms {
-        sqlx::query("UPDATE projects SET terms_url = $1 WHERE id = $2")
-            .bind(t)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    if let Some(p) = privacy {
-        sqlx::query("UPDATE projects SET privacy_url = $1 WHERE id = $2")
-            .bind(p)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-    }
-    audit::record(
-        &mut tx,
-        &Actor::system(),
-        Event::new("project.settings_changed")
-            .project(id)
-            .details(json!({
-                "allow_signup": allow_signup, "terms_url": terms_url, "privacy_url": privacy_url,
-                "require_admin_2fa": require_admin_2fa
-            })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let changes = crate::model::ProjectChanges {
+        name: None,
+        allow_signup,
+        terms_url: terms_url.map(str::to_string),
+        privacy_url: privacy_url.map(str::to_string),
+        require_admin_2fa,
+    };
+    super::projects::update(db, &Actor::system(), id, &changes).await
 }
