@@ -266,6 +266,12 @@ fn registry() -> Vec<Case> {
             json: None,
             want: USERS_READ,
         },
+        // The users table's columns: each signed-in person keeps their own.
+        act_form(
+            "/api/set_user_columns",
+            &[("columns[]", "email")],
+            [Unauthenticated, Ok, Ok, Ok, Ok, Ok],
+        ),
         // Projects: the list for anyone in the console; creating and deleting them is for
         // superadmins, their settings for owners (`project:manage`, which admins lack). Empty
         // names and a wrong typed slug are refused after the check: nothing is changed.

@@ -272,3 +272,102 @@ app_test!(
         app
     }
 );
+
+app_test!(
+    each_admin_keeps_their_columns_and_permissions_come_only_when_shown,
+    |app: TestApp| async move {
+        use app::model::{Columns, UserColumn};
+        app.user("ada@acme.test", "default", "admin").await;
+        app.user("bob@acme.test", "default", "admin").await;
+        let dev = app.user("dev@acme.test", "default", "developer").await;
+        let staff = app.group("default", "Staff").await;
+        app.exec(&format!(
+            "INSERT INTO group_permissions (group_id, permission) VALUES ({staff}, 'users:read'), ({staff}, 'billing:refund')"
+        ))
+        .await;
+        app.exec(&format!(
+            "INSERT INTO group_members (group_id, user_id, added_at) VALUES ({staff}, {dev}, 0)"
+        ))
+        .await;
+        app.exec(&format!(
+            "UPDATE users SET phone = '+33 1 23 45 67 89' WHERE id = {dev}"
+        ))
+        .await;
+        let ada = app.signed_in("ada@acme.test").await;
+        let bob = app.signed_in("bob@acme.test").await;
+
+        // Ada picks First name and Permissions (unknown keys are ignored).
+        let res = app
+            .call(
+                &ada,
+                "set_user_columns",
+                &[
+                    ("columns[]", "first_name"),
+                    ("columns[]", "permissions"),
+                    ("columns[]", "bogus"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let chosen = Columns::of(&[UserColumn::FirstName, UserColumn::Permissions]);
+        assert_eq!(app.viewer(&ada).await["columns"], chosen.0);
+        assert_eq!(app.viewer(&bob).await["columns"], Columns::default().0);
+
+        let row = |page: &serde_json::Value, email: &str| {
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["email"] == email)
+                .cloned()
+                .unwrap()
+        };
+        let (status, page) = app.get_json(&ada, &list_url("default", "")).await;
+        assert_eq!(status, 200);
+        // The developer's role (audit:read, users:export, users:read) and Staff's, once each.
+        assert_eq!(
+            row(&page, "dev@acme.test")["permissions"],
+            serde_json::json!(["audit:read", "billing:refund", "users:export", "users:read"])
+        );
+        assert_eq!(row(&page, "dev@acme.test")["phone"], "+33 1 23 45 67 89");
+        // Bob did not ask for them: none are read.
+        let (_, page) = app.get_json(&bob, &list_url("default", "")).await;
+        assert_eq!(
+            row(&page, "dev@acme.test")["permissions"],
+            serde_json::json!([])
+        );
+
+        // Nothing known is the default set; signed out, nothing is kept.
+        app.call(&ada, "set_user_columns", &[("columns[]", "nope")])
+            .await;
+        assert_eq!(app.viewer(&ada).await["columns"], Columns::default().0);
+        assert_eq!(
+            app.call(&app.client(), "set_user_columns", &[("columns[]", "phone")])
+                .await
+                .status(),
+            401
+        );
+
+        // The browser's own form post goes back to the page it came from.
+        let res = ada
+            .post(app.url("/api/set_user_columns"))
+            .header("origin", app.url(""))
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "text/html")
+            .header("referer", app.url("/p/default/users?status=active"))
+            .form(&[("columns[]", "phone")])
+            .send()
+            .await
+            .unwrap();
+        assert!(res.status().is_redirection(), "{}", res.status());
+        assert!(res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .ends_with("/p/default/users?status=active"));
+        assert_eq!(
+            app.viewer(&ada).await["columns"],
+            Columns::of(&[UserColumn::Phone]).0
+        );
+        app
+    }
+);

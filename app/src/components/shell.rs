@@ -21,12 +21,13 @@ pub fn Header(
     let has_projects = !projects.is_empty();
     let name = viewer.display_name();
     let email = viewer.email.clone();
+    // Capitals come from the stylesheet: Rust's `to_uppercase` brings Unicode tables into the
+    // first chunk.
     let initials: String = name
         .split_whitespace()
         .filter_map(|w| w.chars().next())
         .take(2)
-        .collect::<String>()
-        .to_uppercase();
+        .collect();
     let superadmin = viewer.is_superadmin;
 
     view! {

@@ -2,7 +2,9 @@ use super::form::{HiddenFields, NoScriptSubmit};
 use super::row_menu::{MenuEntry, RowMenu};
 use crate::i18n::{fill, Strings};
 use crate::model::time::{format_utc, relative};
-use crate::model::{Language, Status, UserQuery, UserRow, UserSort, PAGE_SIZES};
+use crate::model::{
+    Columns, Language, Status, UserColumn, UserQuery, UserRow, UserSort, PAGE_SIZES,
+};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
@@ -35,6 +37,8 @@ pub fn UsersTable(
     /// The view shown (its sort marks a header; the rest is kept by the sort forms).
     view: UserQuery,
     on_sort: Callback<UserSort>,
+    /// The columns shown besides Email.
+    columns: Columns,
 ) -> impl IntoView {
     let s = strings;
     let (sort, desc) = (view.sort, view.desc);
@@ -90,6 +94,7 @@ pub fn UsersTable(
         }
         None => view! { <span class="muted">{s.never}</span> }.into_any(),
     };
+    // The text columns are one kind of cell, listed; Status and the times have their own.
     let page_ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let select_all = selected.map(|sel| {
         let ids = page_ids.clone();
@@ -125,12 +130,14 @@ pub fn UsersTable(
                 <tr>
                     {select_all}
                     {header(Some(UserSort::Email), s.col_email)}
-                    {header(Some(UserSort::Name), s.col_name)}
-                    {header(Some(UserSort::Role), s.col_role)}
-                    {header(None, s.col_groups)}
-                    {header(Some(UserSort::Status), s.col_status)}
-                    {header(Some(UserSort::LastSignIn), s.col_last_sign_in)}
-                    {header(Some(UserSort::Created), s.col_created)}
+                    {UserColumn::ALL
+                        .into_iter()
+                        .filter(|c| columns.has(*c))
+                        .map(|c| {
+                            let (sort, label) = column_header(s, c);
+                            header(sort, label)
+                        })
+                        .collect_view()}
                     <th scope="col"><span class="visually-hidden">{s.actions_for.replace(" {email}", "")}</span></th>
                 </tr>
             </thead>
@@ -167,17 +174,20 @@ pub fn UsersTable(
                             <tr aria-selected=move || selected.map(|sel| sel.with(|s| s.contains(&id)).to_string())>
                                 {check}
                                 <td class="cell-email"><a href=format!("{base}/{id}")>{r.email.clone()}</a></td>
-                                <td>{name}</td>
-                                <td>{r.role.clone()}</td>
-                                <td class="muted">{r.groups.join(", ")}</td>
-                                <td>
+                                {text_cells(s, columns, &r, name)
+                                    .into_iter()
+                                    .map(|(class, title, text)| view! { <td class=class title=title>{text}</td> })
+                                    .collect_view()}
+                                {columns.has(UserColumn::Status).then(|| view! {
+                                    <td>
                                     {status_badge(s, r.status)}
                                     {r.invitation_expired(as_of).then(|| view! {
                                         " "<span class="badge badge-inactive">{s.expired}</span>
                                     })}
                                 </td>
-                                <td>{time(r.last_sign_in_at)}</td>
-                                <td>{time(Some(r.created_at))}</td>
+                                })}
+                                {columns.has(UserColumn::LastSignIn).then(|| view! { <td>{time(r.last_sign_in_at)}</td> })}
+                                {columns.has(UserColumn::Created).then(|| view! { <td>{time(Some(r.created_at))}</td> })}
                                 <td class="cell-actions">
                                     <RowMenu label=menu_label entries=entries id=format!("u{id}") />
                                 </td>
@@ -272,4 +282,59 @@ pub fn Pager(
             </button>
         </form>
     }
+}
+
+/// A column's header: its sort (None: not sortable) and label.
+fn column_header(s: &'static Strings, c: UserColumn) -> (Option<UserSort>, &'static str) {
+    match c {
+        UserColumn::Name => (Some(UserSort::Name), s.col_name),
+        UserColumn::FirstName => (None, s.first_name),
+        UserColumn::LastName => (None, s.last_name),
+        UserColumn::Phone => (None, s.phone),
+        UserColumn::Role => (Some(UserSort::Role), s.col_role),
+        UserColumn::Groups => (None, s.col_groups),
+        UserColumn::Permissions => (None, s.col_permissions),
+        UserColumn::Status => (Some(UserSort::Status), s.col_status),
+        UserColumn::LastSignIn => (Some(UserSort::LastSignIn), s.col_last_sign_in),
+        UserColumn::Created => (Some(UserSort::Created), s.col_created),
+    }
+}
+
+/// The row's chosen text columns (all come before Status): (class, title, text).
+fn text_cells(
+    s: &'static Strings,
+    columns: Columns,
+    r: &UserRow,
+    name: String,
+) -> Vec<(&'static str, Option<String>, String)> {
+    let mut out = Vec::new();
+    let mut add = |c: UserColumn, class: &'static str, title: Option<String>, text: String| {
+        if columns.has(c) {
+            out.push((class, title, text));
+        }
+    };
+    add(UserColumn::Name, "", None, name);
+    add(UserColumn::FirstName, "", None, r.first_name.clone());
+    add(UserColumn::LastName, "", None, r.last_name.clone());
+    add(
+        UserColumn::Phone,
+        "",
+        None,
+        r.phone.clone().unwrap_or_default(),
+    );
+    add(UserColumn::Role, "", None, r.role.clone());
+    add(UserColumn::Groups, "muted", None, r.groups.join(", "));
+    add(
+        UserColumn::Permissions,
+        "muted",
+        Some(r.permissions.join(", ")),
+        // (Not `to_lowercase()` of the column's name: its Unicode tables cost 6 kB here.)
+        format!(
+            "{} · {} {}",
+            r.role,
+            r.permissions.len(),
+            s.permissions_word
+        ),
+    );
+    out
 }

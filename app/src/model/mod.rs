@@ -29,8 +29,8 @@ pub use invitation::{
 pub use permission::{Permission, ALL_PERMISSIONS, BUILTIN_ROLES};
 pub use project::{check_slug, ProjectChanges, ProjectInfo, MAX_SLUG};
 pub use query::{
-    max_page, Directory, LastSignIn, Page, UserQuery, UserRow, UserSort, DEFAULT_PAGE_SIZE,
-    PAGE_SIZES,
+    max_page, Columns, Directory, LastSignIn, Page, UserColumn, UserQuery, UserRow, UserSort,
+    DEFAULT_PAGE_SIZE, PAGE_SIZES,
 };
 pub use role::{check_permission, RoleForm, RoleInfo, MAX_DESCRIPTION, MAX_PERMISSIONS};
 pub use signup::{check_legal_url, ConsentInfo, SignupInfo, VERIFICATION_HOURS};

@@ -17,6 +17,109 @@ pub fn max_page(size: u32) -> u32 {
     (MAX_OFFSET / size.max(1) as u64) as u32 + 1
 }
 
+/// A column of the users table besides Email (always shown, the row's link).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserColumn {
+    Name,
+    FirstName,
+    LastName,
+    Phone,
+    Role,
+    Groups,
+    /// The member's effective permissions, summed up ("admin · 9 permissions").
+    Permissions,
+    Status,
+    LastSignIn,
+    Created,
+}
+
+impl UserColumn {
+    /// In the table's order.
+    pub const ALL: [UserColumn; 10] = [
+        UserColumn::Name,
+        UserColumn::FirstName,
+        UserColumn::LastName,
+        UserColumn::Phone,
+        UserColumn::Role,
+        UserColumn::Groups,
+        UserColumn::Permissions,
+        UserColumn::Status,
+        UserColumn::LastSignIn,
+        UserColumn::Created,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            UserColumn::Name => "name",
+            UserColumn::FirstName => "first_name",
+            UserColumn::LastName => "last_name",
+            UserColumn::Phone => "phone",
+            UserColumn::Role => "role",
+            UserColumn::Groups => "groups",
+            UserColumn::Permissions => "permissions",
+            UserColumn::Status => "status",
+            UserColumn::LastSignIn => "last_sign_in",
+            UserColumn::Created => "created",
+        }
+    }
+
+    fn bit(self) -> u16 {
+        1 << (self as u16)
+    }
+}
+
+/// The columns an admin chose for the users table, kept per person (as their keys, comma
+/// separated, in `users.list_columns`; empty for the default set).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Columns(pub u16);
+
+impl Default for Columns {
+    fn default() -> Self {
+        Columns::of(&[
+            UserColumn::Name,
+            UserColumn::Role,
+            UserColumn::Groups,
+            UserColumn::Status,
+            UserColumn::LastSignIn,
+            UserColumn::Created,
+        ])
+    }
+}
+
+impl Columns {
+    pub fn of(cols: &[UserColumn]) -> Columns {
+        Columns(cols.iter().fold(0, |bits, c| bits | c.bit()))
+    }
+
+    pub fn has(self, c: UserColumn) -> bool {
+        self.0 & c.bit() != 0
+    }
+
+    /// From stored or submitted keys; unknown keys are ignored, and nothing known is the
+    /// default set.
+    pub fn parse<'a>(keys: impl IntoIterator<Item = &'a str>) -> Columns {
+        let cols: Vec<UserColumn> = keys
+            .into_iter()
+            .filter_map(|k| UserColumn::ALL.into_iter().find(|c| c.key() == k.trim()))
+            .collect();
+        if cols.is_empty() {
+            Columns::default()
+        } else {
+            Columns::of(&cols)
+        }
+    }
+
+    /// The keys to store.
+    pub fn keys(self) -> String {
+        UserColumn::ALL
+            .into_iter()
+            .filter(|c| self.has(*c))
+            .map(UserColumn::key)
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
 /// How long ago a member last signed in, as a filter: never, or not within 30 or 90 days
 /// (which includes never: seed 001's monthly clean-up of people who stopped coming).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -300,6 +403,11 @@ pub struct UserRow {
     /// When the invitation's link expires (invited members only).
     #[serde(default)]
     pub invitation_expires_at: Option<i64>,
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// Effective permissions here (role and groups), filled when the Permissions column shows.
+    #[serde(default)]
+    pub permissions: Vec<String>,
 }
 
 impl UserRow {
@@ -441,6 +549,26 @@ mod tests {
             }
             .offset(),
             40
+        );
+    }
+}
+
+#[cfg(test)]
+mod column_tests {
+    use super::*;
+
+    #[test]
+    fn columns_round_trip_through_their_keys() {
+        let c = Columns::of(&[UserColumn::FirstName, UserColumn::Permissions]);
+        assert_eq!(c.keys(), "first_name,permissions");
+        assert_eq!(Columns::parse(c.keys().split(',')), c);
+        assert_eq!(Columns::parse("".split(',')), Columns::default());
+        assert_eq!(
+            Columns::parse(["bogus", " phone "]),
+            Columns::of(&[UserColumn::Phone])
+        );
+        assert!(
+            Columns::default().has(UserColumn::Name) && !Columns::default().has(UserColumn::Phone)
         );
     }
 }

@@ -126,6 +126,9 @@ pub struct Viewer {
     /// A step the person must take on their account page before anything else.
     #[serde(default)]
     pub required: Option<RequiredStep>,
+    /// The users table's columns they chose.
+    #[serde(default)]
+    pub columns: super::Columns,
 }
 
 /// What a person must do before using anything else.

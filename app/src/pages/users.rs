@@ -6,7 +6,8 @@ use crate::api::{list_users, project_directory};
 use crate::components::{use_toaster, HiddenFields, NoScriptSubmit, Pager, UsersTable};
 use crate::i18n::{Strings, EN};
 use crate::model::{
-    BulkAction, BulkSummary, Guard, LastSignIn, Status, UserQuery, UserRow, UserSort, Viewer,
+    BulkAction, BulkSummary, Columns, Guard, LastSignIn, Status, UserColumn, UserQuery, UserRow,
+    UserSort, Viewer,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -25,6 +26,7 @@ pub fn UsersPage() -> impl IntoView {
     let viewer = use_context::<Viewer>();
     let lang = viewer.as_ref().map(|v| v.language).unwrap_or_default();
     let viewer_id = viewer.as_ref().map(|v| v.id).unwrap_or_default();
+    let columns = viewer.as_ref().map(|v| v.columns).unwrap_or_default();
     let params = use_params_map();
     let query_map = use_query_map();
     let slug = Memo::new(move |_| params.read().get("project").unwrap_or_default());
@@ -350,6 +352,8 @@ pub fn UsersPage() -> impl IntoView {
     }
     .into_any();
 
+    // Read with `try_get` below: a server render can still be writing this attribute when the
+    // page's owner is gone (seen once in CI as a panic that closed the connection).
     let pending = RwSignal::new(false);
     let results = view! {
         <Transition fallback=move || view! { <Skeleton /> } set_pending=pending>
@@ -374,6 +378,7 @@ pub fn UsersPage() -> impl IntoView {
                                     as_of=page.as_of
                                     view=q.clone()
                                     on_sort=on_sort
+                                    columns=columns
                                 />
                             </div>
                             <Pager
@@ -412,18 +417,19 @@ pub fn UsersPage() -> impl IntoView {
                 <h1>{s.users}</h1>
                 <p class="muted">{s.users_lead}</p>
             </div>
-            {move || invite_can.get().invite.then(|| view! {
-                <div class="page-actions">
+            <div class="page-actions">
+                <ColumnsMenu s=s columns=columns />
+                {move || invite_can.get().invite.then(|| view! {
                     <button type="button" class="button primary" on:click=move |_| invite_dialog.set(Some(Dialog::Invite))>
                         {s.invite_user}
                     </button>
-                </div>
-            })}
+                })}
+            </div>
         </div>
         {toolbar}
         <BulkBar s=s can=actions.can selected=selected directory=directory run=run_bulk />
         <BulkResult s=s summary=summary />
-        <div class="results" aria-busy=move || pending.get().to_string()>{results}</div>
+        <div class="results" aria-busy=move || pending.try_get().unwrap_or(false).to_string()>{results}</div>
         <UserDialogs actions=actions />
     }
 }
@@ -577,4 +583,39 @@ pub async fn bulk(
     action: crate::model::BulkAction,
 ) -> Result<crate::model::BulkSummary, crate::model::AppError> {
     bulk_call(project, ids, action).await.await
+}
+
+/// "Columns": which columns the table shows, kept for the person. A plain form post (no code
+/// of its own): the server keeps the choice and sends the browser back to this page. A
+/// multiple select rather than checkboxes: its options are not labels, so the page keeps one
+/// control per label ("Status", "Role"… are the filters').
+#[component]
+fn ColumnsMenu(s: &'static Strings, columns: Columns) -> impl IntoView {
+    let label = |c: UserColumn| match c {
+        UserColumn::Name => s.col_name,
+        UserColumn::FirstName => s.first_name,
+        UserColumn::LastName => s.last_name,
+        UserColumn::Phone => s.phone,
+        UserColumn::Role => s.col_role,
+        UserColumn::Groups => s.col_groups,
+        UserColumn::Permissions => s.col_permissions,
+        UserColumn::Status => s.col_status,
+        UserColumn::LastSignIn => s.col_last_sign_in,
+        UserColumn::Created => s.col_created,
+    };
+    view! {
+        <details class="columns-menu">
+            <summary class="button">{s.columns}</summary>
+            <form class="columns-form card" method="post" action="/api/set_user_columns">
+                <label for="columns-select" class="visually-hidden">{s.columns}</label>
+                <select id="columns-select" name="columns[]" multiple=true size="10">
+                    {UserColumn::ALL
+                        .into_iter()
+                        .map(|c| view! { <option value=c.key() selected=columns.has(c)>{label(c)}</option> })
+                        .collect_view()}
+                </select>
+                <button type="submit" class="button primary">{s.apply}</button>
+            </form>
+        </details>
+    }
 }

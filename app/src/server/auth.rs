@@ -10,8 +10,8 @@ use super::throttle::{lock_if_reached, release_attempt, reserve_attempt};
 use super::util::{hash_token, new_token, now_ms};
 use super::AppState;
 use crate::model::{
-    validate_email, AppError, Language, Permission, ProjectSummary, RequiredStep, Theme, Viewer,
-    MAX_EMAIL,
+    validate_email, AppError, Columns, Language, Permission, ProjectSummary, RequiredStep, Theme,
+    Viewer, MAX_EMAIL,
 };
 use sqlx::Row;
 use std::sync::Arc;
@@ -140,6 +140,8 @@ pub struct Principal {
     pub projects: Vec<ProjectSummary>,
     /// A step the person must take first; until then only their account page works.
     pub required: Option<RequiredStep>,
+    /// The users table's columns they chose.
+    pub columns: Columns,
 }
 
 /// The request's authentication state, as an extension: None for anonymous callers.
@@ -166,6 +168,7 @@ impl Principal {
                 .cloned()
                 .collect(),
             required: self.required,
+            columns: self.columns,
         }
     }
 
@@ -221,7 +224,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
     let now = now_ms();
     let row = sqlx::query(
         "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email, u.is_superadmin, u.status, \
-                u.first_name, u.last_name, u.language, u.theme, u.must_change_password \
+                u.first_name, u.last_name, u.language, u.theme, u.must_change_password, u.list_columns \
            FROM sessions s JOIN users u ON u.id = s.user_id \
           WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
     )
@@ -265,6 +268,7 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
         session_id,
         projects,
         required,
+        columns: Columns::parse(row.try_get::<String, _>("list_columns")?.split(',')),
     }))
 }
 

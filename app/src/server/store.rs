@@ -205,7 +205,7 @@ pub async fn project_permissions(
 /// A person as the console shell sees them (profile plus the projects they can manage), read
 /// from the database; a request's own caller is [`super::auth::Principal::viewer`].
 pub async fn viewer(db: &Db, user_id: i64) -> Result<Viewer, AppError> {
-    let r = sqlx::query("SELECT id, email, first_name, last_name, is_superadmin, language, theme FROM users WHERE id = $1")
+    let r = sqlx::query("SELECT id, email, first_name, last_name, is_superadmin, language, theme, list_columns FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(db.pool())
         .await?
@@ -225,5 +225,6 @@ pub async fn viewer(db: &Db, user_id: i64) -> Result<Viewer, AppError> {
         projects,
         // Only the request's own principal knows (see `auth::Principal::viewer`).
         required: None,
+        columns: crate::model::Columns::parse(r.try_get::<String, _>("list_columns")?.split(',')),
     })
 }

@@ -5,7 +5,7 @@
 //! three or more characters goes through a trigram index (FTS5 on SQLite, pg_trgm on
 //! PostgreSQL); shorter needles scan the project's rows.
 use super::{Backend, Db};
-use crate::model::{AppError, Directory, Page, Status, UserQuery, UserRow, UserSort};
+use crate::model::{AppError, Columns, Directory, Page, Status, UserQuery, UserRow, UserSort};
 use sqlx::Row;
 use std::collections::HashMap;
 
@@ -355,7 +355,7 @@ async fn rows_for(
     // Ids come from the database as integers, so inlining them is safe.
     let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
     let details = format!(
-        "SELECT m.user_id, m.email, u.first_name, u.last_name, u.status AS account_status, m.status, m.role_id, m.created_at, m.last_sign_in_at, \
+        "SELECT m.user_id, m.email, u.first_name, u.last_name, u.phone, u.status AS account_status, m.status, m.role_id, m.created_at, m.last_sign_in_at, \
                 (SELECT MAX(i.expires_at) FROM invitations i WHERE i.user_id = m.user_id AND i.project_id = m.project_id \
                     AND i.accepted_at IS NULL AND i.revoked_at IS NULL) AS invitation_expires_at \
          FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.project_id = $1 AND m.user_id IN ({list})"
@@ -414,6 +414,8 @@ async fn rows_for(
                 } else {
                     None
                 },
+                phone: if hidden { None } else { r.try_get("phone")? },
+                permissions: Vec::new(),
             },
         );
     }
@@ -449,3 +451,60 @@ async fn rows_for(
 
 #[cfg(test)]
 mod tests;
+
+/// Fills each row's effective permissions in the project (its role's and its groups'): two
+/// queries for the project's roles and groups, whatever the number of rows. Invited members
+/// hold none yet, as everywhere else.
+pub async fn fill_permissions(
+    db: &Db,
+    project_id: i64,
+    rows: &mut [UserRow],
+) -> Result<(), AppError> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let roles = sqlx::query_as::<_, (String, String)>(
+        "SELECT r.name, rp.permission FROM role_permissions rp JOIN roles r ON r.id = rp.role_id \
+          WHERE r.project_id = $1",
+    )
+    .bind(project_id)
+    .fetch_all(db.pool());
+    let groups = sqlx::query_as::<_, (String, String)>(
+        "SELECT g.name, gp.permission FROM group_permissions gp JOIN groups g ON g.id = gp.group_id \
+          WHERE g.project_id = $1",
+    )
+    .bind(project_id)
+    .fetch_all(db.pool());
+    let (roles, groups) = tokio::try_join!(roles, groups)?;
+    let of = |pairs: Vec<(String, String)>| {
+        let mut by: HashMap<String, Vec<String>> = HashMap::new();
+        for (owner, p) in pairs {
+            by.entry(owner).or_default().push(p);
+        }
+        by
+    };
+    let (roles, groups) = (of(roles), of(groups));
+    for row in rows.iter_mut() {
+        if row.status == Status::Invited {
+            continue;
+        }
+        let mut all: Vec<String> = roles.get(&row.role).cloned().unwrap_or_default();
+        for g in &row.groups {
+            all.extend(groups.get(g).cloned().unwrap_or_default());
+        }
+        all.sort();
+        all.dedup();
+        row.permissions = all;
+    }
+    Ok(())
+}
+
+/// Keeps the users table's columns `user_id` chose.
+pub async fn save_columns(db: &Db, user_id: i64, columns: Columns) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET list_columns = $1 WHERE id = $2")
+        .bind(columns.keys())
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
