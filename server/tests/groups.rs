@@ -460,6 +460,10 @@ app_test!(
         );
         assert!(picker.contains("In the group"), "ann is marked");
         assert!(!picker.contains("cat.jones"));
+        // One or two letters do not search yet (they would scan a million members).
+        let (_, html) = app.get_html(&admin, &page("find=sm")).await;
+        assert!(html.contains("Type at least three characters."));
+        assert!(!html.contains("bob.smith@acme.test"));
         let (_, html) = app.get_html(&admin, &page("q=zzz")).await;
         assert!(html.contains("No member matches this search."));
 

@@ -49,14 +49,15 @@ pub async fn groups_page(
     };
     // The picker uses the users list's search (the same engine and indexes), marking who is
     // in the group already rather than hiding them.
-    let find = (view.manage && !q.find.is_empty()).then(|| UserQuery {
-        q: q.find.clone(),
-        sort: UserSort::Email,
-        desc: false,
-        page: 1,
-        size: crate::model::CANDIDATES as u32,
-        ..Default::default()
-    });
+    let find =
+        (view.manage && q.find.chars().count() >= crate::model::MIN_FIND).then(|| UserQuery {
+            q: q.find.clone(),
+            sort: UserSort::Email,
+            desc: false,
+            page: 1,
+            size: crate::model::CANDIDATES as u32,
+            ..Default::default()
+        });
     let db = &c.state.db;
     let (members, found) = tokio::try_join!(
         crate::server::users::list(db, project_id, &members),

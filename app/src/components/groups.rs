@@ -34,6 +34,7 @@ crate::i18n::text_table! {
         find_placeholder,
         find_hint,
         no_people,
+        find_short,
         already_member,
         add,
         add_label,
@@ -71,7 +72,8 @@ pub const EN: GroupsText = GroupsText {
     add_members: "Add members",
     find_label: "Find people to add",
     find_placeholder: "Email or name",
-    find_hint: "Members of this project whose email or name contains what you type.",
+    find_hint: "Members of this project whose email or name contains what you type (three characters or more).",
+    find_short: "Type at least three characters.",
     no_people: "Nobody in this project matches.",
     already_member: "In the group",
     add: "Add",
@@ -109,7 +111,8 @@ pub const FR: GroupsText = GroupsText {
     add_members: "Ajouter des membres",
     find_label: "Trouver des personnes à ajouter",
     find_placeholder: "E-mail ou nom",
-    find_hint: "Les membres de ce projet dont l'e-mail ou le nom contient ce que vous tapez.",
+    find_hint: "Les membres de ce projet dont l'e-mail ou le nom contient ce que vous tapez (trois caractères ou plus).",
+    find_short: "Tapez au moins trois caractères.",
     no_people: "Personne dans ce projet ne correspond.",
     already_member: "Dans le groupe",
     add: "Ajouter",
@@ -413,6 +416,8 @@ pub fn render_group(
     };
 
     let picker = v.manage.then(|| {
+        let short = (found.is_none() && !q.find.is_empty())
+            .then(|| view! { <p class="muted" role="status">{t.find_short}</p> });
         let results = found.map(|found| {
             if found.items.is_empty() {
                 return view! { <p class="muted">{t.no_people}</p> }.into_any();
@@ -458,6 +463,7 @@ pub fn render_group(
                         <p class="small muted" id="group-find-hint">{t.find_hint}</p>
                     </div>
                 </form>
+                {short}
                 {results}
             </section>
         }

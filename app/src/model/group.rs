@@ -23,6 +23,9 @@ pub struct Candidate {
 
 /// At most this many people in the "Add members" picker.
 pub const CANDIDATES: usize = 8;
+/// The picker searches from this many characters: the users list's trigram index answers
+/// those at a million members, while one or two letters would scan (see issue #12).
+pub const MIN_FIND: usize = 3;
 
 /// What a change made from a server-rendered form answers: a sentence for the toast, and where
 /// the page goes next (none: it stays and shows itself again).

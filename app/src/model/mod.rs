@@ -22,7 +22,7 @@ pub use audit::{
     day_start_ms, AuditItem, AuditQuery, AuditSlice, Cursor, AUDIT_ACTIONS, AUDIT_PAGE,
 };
 pub use error::AppError;
-pub use group::{form_permissions, Candidate, FormDone, GroupInfo, CANDIDATES};
+pub use group::{form_permissions, Candidate, FormDone, GroupInfo, CANDIDATES, MIN_FIND};
 pub use invitation::{
     InvitationInfo, InvitationPreview, InviteForm, Invited, MailState, INVITATION_DAYS, MAX_MESSAGE,
 };
