@@ -4,7 +4,7 @@
 //! needs no code of its own in the browser: [`super::ServerHtml`] opens the dialogs, sends
 //! the forms and shows their answers.
 use super::server_forms::{
-    chips, create_bar, dialog, form_error, hidden, opener, permissions_form, Access,
+    chips, create_bar, dialog, form_actions, form_error, hidden, opener, permissions_form, Access,
 };
 use crate::api::{AddGroupMember, CreateGroup, DeleteGroup, RemoveGroupMember, UpdateGroup};
 use crate::components::roles_text::RolesText;
@@ -304,10 +304,7 @@ pub fn render_group(
                         {hidden(v.slug, g.id)}
                         <p>{delete_lead}</p>
                         {form_error()}
-                        <div class="modal-actions">
-                            <button type="button" class="button" data-close="">{s.cancel}</button>
-                            <button type="submit" class="button danger">{t.delete_group}</button>
-                        </div>
+                        {form_actions(s, t.delete_group, "button danger")}
                     </form>
                 }
                 .into_any(),

@@ -1,7 +1,7 @@
 //! The projects page as HTML, rendered on the server only: the reader's projects (every
 //! project for a superadmin) with their settings; "Create project" and "Delete" for
 //! superadmins, "Settings" (name, sign-up, legal links, two-factor rule) for owners.
-use super::server_forms::{create_bar, dialog, form_error, opener_named};
+use super::server_forms::{create_bar, dialog, form_actions, form_error, opener_named};
 use crate::api::{CreateProject, DeleteProject, UpdateProject};
 use crate::i18n::{fill, number, strings};
 use crate::model::{Language, ProjectInfo, ProjectSummary, ALL_PERMISSIONS, MAX_SLUG};
@@ -142,10 +142,7 @@ pub fn render(v: &ProjectsView<'_>, projects: &[ProjectInfo]) -> String {
                             <input id="new-project-name" name="name" type="text" required=true maxlength="100" autocomplete="off" />
                         </div>
                         {form_error()}
-                        <div class="modal-actions">
-                            <button type="button" class="button" data-close="">{s.cancel}</button>
-                            <button type="submit" class="button primary">{t.create_project}</button>
-                        </div>
+                        {form_actions(s, t.create_project, "button primary")}
                     </form>
                 }
                 .into_any(),
@@ -248,10 +245,7 @@ fn project_dialogs(v: &ProjectsView<'_>, p: &ProjectInfo) -> impl IntoView {
                     </label>
                     <p class="small muted" id=id("2fa-hint")>{t.require_2fa_hint}</p>
                     {form_error()}
-                    <div class="modal-actions">
-                        <button type="button" class="button" data-close="">{s.cancel}</button>
-                        <button type="submit" class="button primary">{s.save}</button>
-                    </div>
+                    {form_actions(s, s.save, "button primary")}
                 </form>
             }
             .into_any(),
@@ -272,10 +266,7 @@ fn project_dialogs(v: &ProjectsView<'_>, p: &ProjectInfo) -> impl IntoView {
                         <input id=id("confirm") name="confirm" type="text" class="mono" required=true autofocus=true autocomplete="off" />
                     </div>
                     {form_error()}
-                    <div class="modal-actions">
-                        <button type="button" class="button" data-close="">{s.cancel}</button>
-                        <button type="submit" class="button danger">{t.delete_project}</button>
-                    </div>
+                    {form_actions(s, t.delete_project, "button danger")}
                 </form>
             }
             .into_any(),

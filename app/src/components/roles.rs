@@ -3,7 +3,7 @@
 //! delete forms as `<dialog>`s that post to the roles' server functions. Roles are few (tens),
 //! so each one's dialogs are in the page and open at once, with no round trip.
 use super::server_forms::{
-    chips, create_bar, dialog, form_error, hidden, opener, permissions_form, Access,
+    chips, create_bar, dialog, form_actions, form_error, hidden, opener, permissions_form, Access,
 };
 use crate::api::{CreateRole, DeleteRole, UpdateRole};
 use crate::components::roles_text::RolesText;
@@ -210,10 +210,7 @@ fn role_dialogs(v: &RolesView<'_>, roles: &[RoleInfo], r: &RoleInfo) -> impl Int
                         <p>{fill(t.delete_lead, &[("name", &r.name)])}</p>
                         {choose}
                         {form_error()}
-                        <div class="modal-actions">
-                            <button type="button" class="button" data-close="">{s.cancel}</button>
-                            <button type="submit" class="button danger">{t.delete_role}</button>
-                        </div>
+                        {form_actions(s, t.delete_role, "button danger")}
                     </form>
                 }
                 .into_any(),

@@ -67,6 +67,20 @@ pub fn create_bar(
     }
 }
 
+/// A dialog form's Cancel (closes the dialog) and submit buttons.
+pub fn form_actions(
+    s: &'static Strings,
+    submit: &'static str,
+    class: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="modal-actions">
+            <button type="button" class="button" data-close="">{s.cancel}</button>
+            <button type="submit" class=class>{submit}</button>
+        </div>
+    }
+}
+
 /// The project and the changed thing's id, which every change form sends.
 pub fn hidden(slug: &str, id: i64) -> impl IntoView {
     view! {
@@ -184,10 +198,7 @@ pub fn permissions_form(
                 <p class="small muted" id=id("custom-hint")>{r.custom_hint}</p>
             </div>
             {form_error()}
-            <div class="modal-actions">
-                <button type="button" class="button" data-close="">{s.cancel}</button>
-                <button type="submit" class="button primary">{submit}</button>
-            </div>
+            {form_actions(s, submit, "button primary")}
         </form>
     }
     .into_any()

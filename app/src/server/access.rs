@@ -1,6 +1,7 @@
 //! What roles and groups have in common in the store: named, per project, each with a set of
 //! permission strings in its own table. `roles` and `groups` keep their own rules.
-use crate::model::AppError;
+use super::admin::{active_owners, keep_an_owner};
+use crate::model::{AppError, RoleForm};
 
 type Tx = sqlx::Transaction<'static, sqlx::Any>;
 
@@ -105,4 +106,45 @@ pub(crate) fn unique_name(kind: Kind, e: sqlx::Error, name: &str) -> AppError {
         sqlx::Error::Database(db) if db.is_unique_violation() => name_conflict(kind, name),
         _ => e.into(),
     }
+}
+
+/// Renames role or group `id` and replaces its permissions with the (checked) form's: a taken
+/// name is refused, and so is a change that leaves the project without an active owner.
+/// Answers the permissions (added, removed) compared with `before`.
+pub(crate) async fn rewrite(
+    tx: &mut Tx,
+    kind: Kind,
+    project_id: i64,
+    id: i64,
+    before: &[String],
+    form: &RoleForm,
+) -> Result<(Vec<String>, Vec<String>), AppError> {
+    if name_taken(tx, kind, project_id, &form.name, Some(id)).await? {
+        return Err(name_conflict(kind, &form.name));
+    }
+    let owners = active_owners(tx, project_id).await?;
+    sqlx::query(&format!(
+        "UPDATE {} SET name = $1, description = $2 WHERE id = $3",
+        kind.table()
+    ))
+    .bind(&form.name)
+    .bind(&form.description)
+    .bind(id)
+    .execute(&mut **tx)
+    .await
+    .map_err(|e| unique_name(kind, e, &form.name))?;
+    set_permissions(tx, kind, id, &form.permissions).await?;
+    keep_an_owner(tx, project_id, owners, "permissions").await?;
+    let added = form
+        .permissions
+        .iter()
+        .filter(|p| !before.contains(p))
+        .cloned()
+        .collect();
+    let removed = before
+        .iter()
+        .filter(|p| !form.permissions.contains(p))
+        .cloned()
+        .collect();
+    Ok((added, removed))
 }

@@ -14,7 +14,7 @@
 //! Effective permissions are read from the database on every request, so a change applies to
 //! members at once.
 use super::access::{
-    name_conflict, name_taken, permissions_of, set_permissions, unique_name, Kind,
+    name_conflict, name_taken, permissions_of, rewrite, set_permissions, unique_name, Kind,
 };
 use super::admin::{active_owners, check_held, group_member, keep_an_owner};
 use super::audit::{self, Actor, Event};
@@ -145,29 +145,15 @@ pub async fn update(
     let before = group(&mut tx, project_id, group_id).await?;
     check_held(principal, project_id, &before.permissions, "permissions")?;
     check_held(principal, project_id, &form.permissions, "permissions")?;
-    if name_taken(&mut tx, Kind::Group, project_id, &form.name, Some(group_id)).await? {
-        return Err(name_conflict(Kind::Group, &form.name));
-    }
-    let owners = active_owners(&mut tx, project_id).await?;
-    sqlx::query("UPDATE groups SET name = $1, description = $2 WHERE id = $3")
-        .bind(&form.name)
-        .bind(&form.description)
-        .bind(group_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| unique_name(Kind::Group, e, &form.name))?;
-    set_permissions(&mut tx, Kind::Group, group_id, &form.permissions).await?;
-    keep_an_owner(&mut tx, project_id, owners, "permissions").await?;
-    let added: Vec<&String> = form
-        .permissions
-        .iter()
-        .filter(|p| !before.permissions.contains(p))
-        .collect();
-    let removed: Vec<&String> = before
-        .permissions
-        .iter()
-        .filter(|p| !form.permissions.contains(p))
-        .collect();
+    let (added, removed) = rewrite(
+        &mut tx,
+        Kind::Group,
+        project_id,
+        group_id,
+        &before.permissions,
+        &form,
+    )
+    .await?;
     audit::record(
         &mut tx,
         actor,

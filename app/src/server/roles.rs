@@ -9,7 +9,7 @@
 //! - a change never leaves a project that had an active owner without one;
 //! - each change is audited in its own transaction.
 use super::access::{
-    name_conflict, name_taken, permissions_of, set_permissions, unique_name, Kind,
+    name_conflict, name_taken, permissions_of, rewrite, set_permissions, unique_name, Kind,
 };
 use super::admin::{active_owners, check_held, keep_an_owner};
 use super::audit::{self, Actor, Event};
@@ -140,29 +140,15 @@ pub async fn update(
     }
     check_held(principal, project_id, &before.permissions, "permissions")?;
     check_held(principal, project_id, &form.permissions, "permissions")?;
-    if name_taken(&mut tx, Kind::Role, project_id, &form.name, Some(role_id)).await? {
-        return Err(name_conflict(Kind::Role, &form.name));
-    }
-    let owners = active_owners(&mut tx, project_id).await?;
-    sqlx::query("UPDATE roles SET name = $1, description = $2 WHERE id = $3")
-        .bind(&form.name)
-        .bind(&form.description)
-        .bind(role_id)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| unique_name(Kind::Role, e, &form.name))?;
-    set_permissions(&mut tx, Kind::Role, role_id, &form.permissions).await?;
-    keep_an_owner(&mut tx, project_id, owners, "permissions").await?;
-    let added: Vec<&String> = form
-        .permissions
-        .iter()
-        .filter(|p| !before.permissions.contains(p))
-        .collect();
-    let removed: Vec<&String> = before
-        .permissions
-        .iter()
-        .filter(|p| !form.permissions.contains(p))
-        .collect();
+    let (added, removed) = rewrite(
+        &mut tx,
+        Kind::Role,
+        project_id,
+        role_id,
+        &before.permissions,
+        &form,
+    )
+    .await?;
     audit::record(
         &mut tx,
         actor,
