@@ -5,6 +5,8 @@
 pub mod assets;
 pub mod audit;
 pub mod config;
+pub mod exports;
+pub mod imports;
 pub mod middleware;
 pub mod seed;
 
@@ -96,6 +98,15 @@ pub fn plain_routes(options: &LeptosOptions) -> Vec<(&'static str, MethodRouter<
         ("/", get(home)),
         ("/p/{project}/audit/export", get(audit::export)),
         (
+            "/p/{project}/users/import/template.csv",
+            get(imports::template),
+        ),
+        (
+            "/p/{project}/users/import/{id}/errors.csv",
+            get(imports::errors),
+        ),
+        ("/p/{project}/users/export/download", get(exports::download)),
+        (
             "/pkg/{*file}",
             get_service(assets::service(&options.site_root, options.hash_files)),
         ),
@@ -104,6 +115,16 @@ pub fn plain_routes(options: &LeptosOptions) -> Vec<(&'static str, MethodRouter<
         r.push((path, get(short_path)));
     }
     r
+}
+
+/// The routes besides server functions that change something, each answering POST; like
+/// [`plain_routes`], the access-matrix test reads this table.
+pub fn plain_post_routes() -> Vec<(&'static str, MethodRouter<AppState>)> {
+    vec![(
+        "/p/{project}/users/import/upload",
+        // The upload counts its own bytes (`ROSTER_IMPORT_MAX_MB`) and answers 413 past them.
+        axum::routing::post(imports::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+    )]
 }
 
 /// The app's route list, generated once per process. Generating it renders the app with
@@ -122,7 +143,10 @@ pub fn router(state: AppState) -> Router {
     let routes = route_list();
     let options = state.leptos_options.clone();
     let mut router = Router::new();
-    for (path, route) in plain_routes(&options) {
+    for (path, route) in plain_routes(&options)
+        .into_iter()
+        .chain(plain_post_routes())
+    {
         router = router.route(path, route);
     }
     router

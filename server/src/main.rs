@@ -77,6 +77,8 @@ async fn main() {
             tracing::info!("Roster listening on http://{}", cli.config.addr);
             let db = state.db.clone();
             tokio::spawn(server::prune_throttle_forever(state.clone()));
+            // Imports a crash or restart interrupted go on where they stopped.
+            tokio::spawn(app::server::imports::resume_forever(state.clone()));
             match cli.config.mailer(&state.auth) {
                 Ok(Some(mailer)) => {
                     tracing::info!("delivering mail over SMTP");

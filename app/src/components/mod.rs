@@ -4,6 +4,8 @@ pub mod audit_log;
 mod form;
 #[cfg(feature = "ssr")]
 pub mod groups;
+#[cfg(feature = "ssr")]
+pub mod imports;
 mod modal;
 #[cfg(feature = "ssr")]
 pub mod overview;

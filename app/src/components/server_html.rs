@@ -71,6 +71,10 @@ pub fn ServerHtml(
         else {
             return;
         };
+        // Uploads and downloads: the browser sends them itself.
+        if form.has_attribute("data-native") {
+            return;
+        }
         let (Some(action), Ok(data)) = (
             form.get_attribute("action"),
             web_sys::FormData::new_with_form(&form),

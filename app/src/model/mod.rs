@@ -4,6 +4,7 @@ mod admin;
 mod audit;
 mod error;
 mod group;
+mod import;
 mod invitation;
 mod permission;
 mod project;
@@ -23,6 +24,11 @@ pub use audit::{
 };
 pub use error::AppError;
 pub use group::{form_permissions, Candidate, FormDone, GroupInfo, CANDIDATES, MIN_FIND};
+pub use import::{
+    ExportField, ExportFormat, ExportScope, ImportCounts, ImportInfo, ImportOutcome, ImportProblem,
+    ImportRow, ImportState, DEFAULT_MAX_MB, DEFAULT_MAX_ROWS, GROUP_SEPARATOR, IMPORT_HEADER,
+    REASON_COLUMN, REVIEW_PAGE,
+};
 pub use invitation::{
     InvitationInfo, InvitationPreview, InviteForm, Invited, MailState, INVITATION_DAYS, MAX_MESSAGE,
 };

@@ -12,6 +12,7 @@ mod console;
 mod credentials;
 pub mod detail_text;
 mod groups;
+mod imports;
 mod invitations;
 mod login;
 mod overview;
@@ -171,6 +172,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/p/:project") view=console::Console ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("users") view=users::UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("users/import") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users/import/:id") view={Lazy::<ImportRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users/export") view={Lazy::<ExportRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("users/:id") view={Lazy::<UserDetailRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
@@ -214,6 +218,8 @@ lazy_page! {
     SignupRoute => signup::SignupPage,
     VerifyEmailRoute => signup::VerifyEmailPage,
     UserDetailRoute => user_detail::UserDetailPage,
+    ImportRoute => imports::ImportPage,
+    ExportRoute => imports::ExportPage,
     RolesRoute => roles::RolesPage,
     GroupsRoute => groups::GroupsPage,
     AuditRoute => audit::AuditPage,
@@ -235,6 +241,10 @@ pub async fn load_route_code(path: &str) {
         ["invitation"] => AcceptInvitationRoute::preload().await,
         ["verify-email"] => VerifyEmailRoute::preload().await,
         ["p", _, "signup"] => SignupRoute::preload().await,
+        ["p", _, "users", "import"] | ["p", _, "users", "import", _] => {
+            ImportRoute::preload().await
+        }
+        ["p", _, "users", "export"] => ExportRoute::preload().await,
         ["p", _, "users", _] => UserDetailRoute::preload().await,
         ["p", _, "roles"] => RolesRoute::preload().await,
         ["p", _, "groups"] | ["p", _, "groups", _] => GroupsRoute::preload().await,

@@ -32,6 +32,8 @@ pub struct Can {
     pub deactivate: bool,
     pub delete: bool,
     pub revoke: bool,
+    pub import: bool,
+    pub export: bool,
 }
 
 impl Can {
@@ -45,6 +47,8 @@ impl Can {
             deactivate: p.can(Permission::UsersDeactivate),
             delete: p.can(Permission::UsersDelete),
             revoke: p.can(Permission::SessionsRevoke),
+            import: p.can(Permission::UsersImport),
+            export: p.can(Permission::UsersExport),
         }
     }
 }

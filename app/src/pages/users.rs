@@ -419,6 +419,23 @@ pub fn UsersPage() -> impl IntoView {
             </div>
             <div class="page-actions">
                 <ColumnsMenu s=s columns=columns />
+                {move || invite_can.get().import.then(|| view! {
+                    <form method="get" action=format!("{}/import", base())>
+                        <button type="submit" class="button">{s.import_users}</button>
+                    </form>
+                })}
+                {move || invite_can.get().export.then(|| view! {
+                    // The export form starts from the table's view (search, filters, sort).
+                    <form method="get" action=format!("{}/export", base())>
+                        {view_state
+                            .get()
+                            .pairs_except(&["page", "size"])
+                            .into_iter()
+                            .map(|(k, v)| view! { <input type="hidden" name=k value=v /> })
+                            .collect_view()}
+                        <button type="submit" class="button">{s.export_users}</button>
+                    </form>
+                })}
                 {move || invite_can.get().invite.then(|| view! {
                     <button type="button" class="button primary" on:click=move |_| invite_dialog.set(Some(Dialog::Invite))>
                         {s.invite_user}
@@ -427,7 +444,7 @@ pub fn UsersPage() -> impl IntoView {
             </div>
         </div>
         {toolbar}
-        <BulkBar s=s can=actions.can selected=selected directory=directory run=run_bulk />
+        <BulkBar s=s can=actions.can selected=selected directory=directory run=run_bulk export=Signal::derive(move || format!("{}/export", base())) />
         <BulkResult s=s summary=summary />
         <div class="results" aria-busy=move || pending.try_get().unwrap_or(false).to_string()>{results}</div>
         <UserDialogs actions=actions />
@@ -457,6 +474,8 @@ fn BulkBar(
         crate::codec::Json,
     >,
     run: Callback<BulkAction>,
+    /// The export page, which the picked rows are sent to.
+    export: Signal<String>,
 ) -> impl IntoView {
     let count = move || selected.with(|s| s.len());
     // The role and group to apply start unchosen each time the bar appears, and the selects
@@ -496,6 +515,12 @@ fn BulkBar(
                             <button type="button" class="button" on:click=move |_| run.run(BulkAction::ResendInvitations)>
                                 {s.resend_invitations}
                             </button>
+                        })}
+                        {move || can.get().export.then(|| view! {
+                            <form method="get" action=move || export.get() class="inline-form">
+                                <input type="hidden" name="ids" value=move || selected.with(|ids| ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")) />
+                                <button type="submit" class="button">{s.export_selected}</button>
+                            </form>
                         })}
                         {move || can.get().update.then(|| view! {
                             <Transition fallback=|| ()>

@@ -272,6 +272,36 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
     }))
 }
 
+/// An active account as a principal outside any request (a background job acting for the
+/// person who started it): their permissions as they are now, no session.
+pub async fn principal_of(db: &super::Db, user_id: i64) -> Result<Option<Principal>, AppError> {
+    let row = sqlx::query(
+        "SELECT email, is_superadmin, status, first_name, last_name, language, theme, list_columns \
+           FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    if row.try_get::<String, _>("status")? != "active" {
+        return Ok(None);
+    }
+    let is_superadmin = row.try_get::<i64, _>("is_superadmin")? != 0;
+    Ok(Some(Principal {
+        user_id,
+        email: row.try_get("email")?,
+        first_name: row.try_get("first_name")?,
+        last_name: row.try_get("last_name")?,
+        language: Language::parse(&row.try_get::<String, _>("language")?),
+        theme: Theme::parse(&row.try_get::<String, _>("theme")?),
+        is_superadmin,
+        session_id: 0,
+        projects: store::project_permissions(db, user_id, is_superadmin).await?,
+        required: None,
+        columns: Columns::parse(row.try_get::<String, _>("list_columns")?.split(',')),
+    }))
+}
+
 /// Browser, OS and device type of a user agent string.
 pub fn parse_user_agent(ua: &str) -> (String, String, String) {
     match woothee::parser::Parser::new().parse(ua) {

@@ -46,18 +46,20 @@ fn label(first: &str, last: &str, email: &str) -> String {
 }
 
 /// What a new link is made of.
-struct Issue<'a> {
-    project_id: i64,
-    user_id: i64,
-    email: &'a str,
-    role_id: i64,
-    group_ids: &'a [i64],
-    message: &'a str,
+pub(crate) struct Issue<'a> {
+    pub project_id: i64,
+    pub user_id: i64,
+    pub email: &'a str,
+    pub role_id: i64,
+    pub group_ids: &'a [i64],
+    pub message: &'a str,
+    /// Queue the invitation mail (an import may create the links without sending them).
+    pub send: bool,
 }
 
-/// Ends any live link of this address in the project, makes a new one and queues its mail;
-/// answers the link.
-async fn issue(
+/// Ends any live link of this address in the project, makes a new one and queues its mail
+/// (when `send`); answers the link.
+pub(crate) async fn issue(
     tx: &mut Tx,
     state: &AppState,
     principal: &Principal,
@@ -91,6 +93,12 @@ async fn issue(
     .bind(i.message)
     .fetch_one(&mut **tx)
     .await?;
+    if !i.send {
+        return Ok(format!(
+            "{}/invitation?token={token}",
+            state.auth.public_url.trim_end_matches('/')
+        ));
+    }
     let project: String = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
         .bind(i.project_id)
         .fetch_one(&mut **tx)
@@ -218,6 +226,7 @@ pub async fn invite(
             role_id,
             group_ids: &group_ids,
             message: &message,
+            send: true,
         },
     )
     .await?;
@@ -303,6 +312,7 @@ pub async fn resend_tx(
             role_id,
             group_ids: &group_ids,
             message: &message,
+            send: true,
         },
     )
     .await?;

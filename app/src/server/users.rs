@@ -10,7 +10,7 @@ use sqlx::Row;
 use std::collections::HashMap;
 
 #[derive(Clone)]
-enum Bind {
+pub(crate) enum Bind {
     Int(i64),
     Text(String),
 }
@@ -54,14 +54,14 @@ fn escape_like(s: &str) -> String {
 }
 
 /// Adds a bind value; returns its placeholder.
-fn next(binds: &mut Vec<Bind>, b: Bind) -> String {
+pub(crate) fn next(binds: &mut Vec<Bind>, b: Bind) -> String {
     binds.push(b);
     format!("${}", binds.len())
 }
 
-type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
 
-fn bind_all<'q>(mut query: AnyQuery<'q>, binds: &'q [Bind]) -> AnyQuery<'q> {
+pub(crate) fn bind_all<'q>(mut query: AnyQuery<'q>, binds: &'q [Bind]) -> AnyQuery<'q> {
     for b in binds {
         query = match b {
             Bind::Int(i) => query.bind(*i),
@@ -88,7 +88,7 @@ fn scan_is_cheaper(sampled: u64, hits: u64, wanted: u64) -> bool {
 /// `p`: a substring of "email name", as the trigram index holds them. A needle without a
 /// space cannot span the two, so it is tested on each column alone, which spares building
 /// the joined text for every row scanned.
-fn scan_match(backend: Backend, alias: &str, p: &str, needle: &str) -> String {
+pub(crate) fn scan_match(backend: Backend, alias: &str, p: &str, needle: &str) -> String {
     let f = match backend {
         Backend::Sqlite => "instr",
         Backend::Postgres => "strpos",
@@ -119,6 +119,96 @@ async fn scan_beats_index(
         .fetch_one(db.pool())
         .await?;
     Ok(scan_is_cheaper(sampled as u64, hits as u64, wanted))
+}
+
+/// The view's filters without its search: SQL over `memberships m`, its binds, and the role
+/// and group they name. None when the view names a role or group the project does not have
+/// (a stale link), which matches nobody.
+pub(crate) struct ViewFilter {
+    pub sql: String,
+    pub binds: Vec<Bind>,
+    pub role_id: Option<i64>,
+    pub group_id: Option<i64>,
+}
+
+pub(crate) fn view_filter(
+    project_id: i64,
+    q: &UserQuery,
+    dir: &ProjectDirectory,
+    now: i64,
+) -> Option<ViewFilter> {
+    let mut filter = String::from("m.project_id = $1");
+    let mut binds = vec![Bind::Int(project_id)];
+    if let Some(s) = q.status {
+        let p = next(&mut binds, Bind::Text(s.as_str().into()));
+        filter += &format!(" AND m.status = {p}");
+    }
+    let mut role_id = None;
+    if let Some(role) = &q.role {
+        // An unknown name (a stale link) matches nobody rather than failing.
+        let Some((id, _)) = dir.roles.iter().find(|(_, n)| n == role) else {
+            return None;
+        };
+        let p = next(&mut binds, Bind::Int(*id));
+        filter += &format!(" AND m.role_id = {p}");
+        role_id = Some(*id);
+    }
+    let mut group_id = None;
+    if let Some(group) = &q.group {
+        let Some((id, _)) = dir.groups.iter().find(|(_, n)| n == group) else {
+            return None;
+        };
+        let p = next(&mut binds, Bind::Int(*id));
+        // Correlated, so each scanned row probes the primary key instead of materialising the
+        // whole group first.
+        filter += &format!(
+            " AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = {p} AND gm.user_id = m.user_id)"
+        );
+        group_id = Some(*id);
+    }
+    // Members who have not signed in lately: `memberships_by_last_sign_in` holds the range
+    // (0 is "never", so "not within 90 days" includes those who never came).
+    match q.last_sign_in {
+        None => {}
+        Some(age) => match age.days() {
+            None => filter += " AND m.last_sign_in_at = 0",
+            Some(days) => {
+                let p = next(&mut binds, Bind::Int(now - days * 24 * 3_600_000));
+                filter += &format!(" AND m.last_sign_in_at < {p}");
+            }
+        },
+    }
+    Some(ViewFilter {
+        sql: filter,
+        binds,
+        role_id,
+        group_id,
+    })
+}
+
+/// The columns a sort orders `memberships m` by, the user id last so the order is total
+/// (stable pages, and a key to resume from). Each list is one index's columns after the
+/// project.
+pub(crate) fn sort_keys(sort: UserSort) -> &'static [&'static str] {
+    match sort {
+        UserSort::Email => &["m.email", "m.user_id"],
+        UserSort::Name => &["m.name_key", "m.user_id"],
+        UserSort::Role => &["m.role_id", "m.created_at", "m.user_id"],
+        UserSort::Status => &["m.status", "m.created_at", "m.user_id"],
+        UserSort::LastSignIn => &["m.last_sign_in_at", "m.user_id"],
+        UserSort::Created => &["m.created_at", "m.user_id"],
+    }
+}
+
+/// `ORDER BY` of a sort: every key in one direction, so the matching index is read forwards
+/// or backwards.
+pub(crate) fn order_by(sort: UserSort, desc: bool) -> String {
+    let d = if desc { "DESC" } else { "ASC" };
+    sort_keys(sort)
+        .iter()
+        .map(|k| format!("{k} {d}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// How many matching rows past the current page a search counts.
@@ -165,48 +255,15 @@ async fn list_with(
         more: false,
     };
 
-    let mut filter = String::from("m.project_id = $1");
-    let mut binds = vec![Bind::Int(project_id)];
-    if let Some(s) = q.status {
-        let p = next(&mut binds, Bind::Text(s.as_str().into()));
-        filter += &format!(" AND m.status = {p}");
-    }
-    let mut role_id = None;
-    if let Some(role) = &q.role {
-        // An unknown name (a stale link) matches nobody rather than failing.
-        let Some((id, _)) = dir.roles.iter().find(|(_, n)| n == role) else {
-            return Ok(empty());
-        };
-        let p = next(&mut binds, Bind::Int(*id));
-        filter += &format!(" AND m.role_id = {p}");
-        role_id = Some(*id);
-    }
-    let mut group_id = None;
-    if let Some(group) = &q.group {
-        let Some((id, _)) = dir.groups.iter().find(|(_, n)| n == group) else {
-            return Ok(empty());
-        };
-        let p = next(&mut binds, Bind::Int(*id));
-        // Correlated, so each scanned row probes the primary key instead of materialising the
-        // whole group first.
-        filter += &format!(
-            " AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = {p} AND gm.user_id = m.user_id)"
-        );
-        group_id = Some(*id);
-    }
-    // Members who have not signed in lately: `memberships_by_last_sign_in` holds the range
-    // (0 is "never", so "not within 90 days" includes those who never came).
-    let now = super::util::now_ms();
-    match q.last_sign_in {
-        None => {}
-        Some(age) => match age.days() {
-            None => filter += " AND m.last_sign_in_at = 0",
-            Some(days) => {
-                let p = next(&mut binds, Bind::Int(now - days * 24 * 3_600_000));
-                filter += &format!(" AND m.last_sign_in_at < {p}");
-            }
-        },
-    }
+    let Some(ViewFilter {
+        sql: mut filter,
+        mut binds,
+        role_id,
+        group_id,
+    }) = view_filter(project_id, q, &dir, super::util::now_ms())
+    else {
+        return Ok(empty());
+    };
     let needle = q.q.trim().to_lowercase();
     let long = needle.chars().count() >= 3;
     // A needle most users match ("@example.org") is answered faster by reading the project's
@@ -289,17 +346,7 @@ async fn list_with(
         filter += &format!(" AND {}", scan_match(db.backend(), "m", &p, &needle));
     }
 
-    // Every key runs in one direction so the matching index is read forwards or backwards;
-    // the user id last makes the order total (stable pages).
-    let d = if q.desc { "DESC" } else { "ASC" };
-    let order = match q.sort {
-        UserSort::Email => format!("m.email {d}, m.user_id {d}"),
-        UserSort::Name => format!("m.name_key {d}, m.user_id {d}"),
-        UserSort::Role => format!("m.role_id {d}, m.created_at {d}, m.user_id {d}"),
-        UserSort::Status => format!("m.status {d}, m.created_at {d}, m.user_id {d}"),
-        UserSort::LastSignIn => format!("m.last_sign_in_at {d}, m.user_id {d}"),
-        UserSort::Created => format!("m.created_at {d}, m.user_id {d}"),
-    };
+    let order = order_by(q.sort, q.desc);
     let keys_sql = format!(
         "SELECT m.user_id FROM memberships m WHERE {filter} ORDER BY {order} LIMIT {} OFFSET {}",
         q.size,
