@@ -111,6 +111,10 @@ fn english() -> Vec<(&'static str, String)> {
             app::components::groups::EN.entries(),
             app::components::groups::FR.entries(),
         ),
+        (
+            app::components::imports::EN.entries(),
+            app::components::imports::FR.entries(),
+        ),
     ];
     for (en, fr) in tables {
         for ((name, e), (_, f)) in en.into_iter().zip(fr) {
@@ -153,9 +157,28 @@ app_test!(
             )
             .await;
         assert_eq!(res.status(), 200);
+        // An import to review, with a refused row.
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(b"email,role\nok@acme.test,\nbad,wizard\n".to_vec())
+                .file_name("gens.csv"),
+        );
+        let res = c
+            .post(app.url("/p/default/users/import/upload"))
+            .header("origin", format!("http://{}", app.addr))
+            .header("sec-fetch-site", "same-origin")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 303);
+        let review = res.headers()["location"].to_str().unwrap().to_string();
         let english = english();
         assert!(english.len() > 100, "the tables are read");
         let pages = [
+            "/p/default/users/import".to_string(),
+            review,
+            "/p/default/users/export?status=active".to_string(),
             "/p/default/users".to_string(),
             format!("/p/default/users/{tom}"),
             format!("/p/default/users/{fr}"),

@@ -7,7 +7,7 @@ pub const AUDIT_PAGE: usize = 50;
 
 /// Every action Roster writes to the log, for the action filter. A test reads the sources and
 /// fails when an action is written that this list lacks.
-pub const AUDIT_ACTIONS: [&str; 43] = [
+pub const AUDIT_ACTIONS: [&str; 45] = [
     "account.email_change_requested",
     "account.email_changed",
     "account.password_changed",
@@ -51,6 +51,8 @@ pub const AUDIT_ACTIONS: [&str; 43] = [
     "user.two_factor_reset",
     "user.updated",
     "user.verification_sent",
+    "users.exported",
+    "users.imported",
 ];
 
 /// Where a page of events starts: strictly older or strictly newer than one event.
