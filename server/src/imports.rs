@@ -60,9 +60,7 @@ pub async fn upload(
                                     break;
                                 }
                             }
-                            return Err(AppError::TooLarge {
-                                max_mb: app::server::imports::max_mb() as u64,
-                            });
+                            return Err(too_large(lang));
                         }
                         bytes.extend_from_slice(&chunk);
                     }
@@ -94,6 +92,24 @@ pub async fn upload(
                 crate::middleware::error_response(&e)
             }
         }
+    }
+}
+
+/// 413, in the reader's language (the status has no `AppError` of its own: only this route
+/// answers it).
+fn too_large(lang: Language) -> AppError {
+    let mb = app::server::imports::max_mb();
+    AppError::Translated {
+        status: 413,
+        field: Some("file".into()),
+        message: match lang {
+            Language::En => {
+                format!("The file is larger than {mb} MB. Split it into smaller files.")
+            }
+            Language::Fr => {
+                format!("Le fichier dépasse {mb} Mo. Découpez-le en fichiers plus petits.")
+            }
+        },
     }
 }
 

@@ -87,6 +87,7 @@ crate::i18n::text_table! {
         scope,
         scope_view,
         scope_view_hint,
+        no_filter,
         scope_all,
         scope_selected,
         format,
@@ -177,6 +178,7 @@ pub const EN: ImportText = ImportText {
     scope: "Scope",
     scope_view: "Current view",
     scope_view_hint: "The Users table's search, filters and sort: {view}.",
+    no_filter: "no search or filter",
     scope_all: "All users",
     scope_selected: "Selected users ({n})",
     format: "Format",
@@ -266,6 +268,7 @@ pub const FR: ImportText = ImportText {
     scope: "Portée",
     scope_view: "Vue actuelle",
     scope_view_hint: "La recherche, les filtres et le tri du tableau des utilisateurs : {view}.",
+    no_filter: "aucune recherche ni filtre",
     scope_all: "Tous les utilisateurs",
     scope_selected: "Utilisateurs sélectionnés ({n})",
     format: "Format",
@@ -572,9 +575,7 @@ pub fn render_import(v: &ImportView<'_>, i: &ImportInfo, rows: RowsView) -> Stri
     // The rows, all or only the refused ones, a keyset page at a time.
     let href = |key: &str, line: u64| {
         let mut q = form_urlencoded::Serializer::new(String::new());
-        if rows.problems_only {
-            q.append_pair("problems", "1");
-        }
+        q.append_pair("problems", if rows.problems_only { "1" } else { "0" });
         q.append_pair(key, &line.to_string());
         format!("{base}?{}", q.finish())
     };
@@ -649,6 +650,9 @@ pub fn render_import(v: &ImportView<'_>, i: &ImportInfo, rows: RowsView) -> Stri
                 <h2 id="import-rows" class="section-title">{t.rows_table}</h2>
                 <div class="pager-spacer"></div>
                 <form class="toolbar-form" method="get" action=base.clone()>
+                    // Unchecked, the box sends nothing: this says "all rows" (a finished
+                    // import shows only the refused ones by default).
+                    <input type="hidden" name="problems" value="0" />
                     <label class="checkbox">
                         <input type="checkbox" name="problems" value="1" checked=rows.problems_only data-live="" />
                         {t.only_problems}
@@ -753,8 +757,8 @@ pub fn render_export(v: &ImportView<'_>, f: &ExportForm) -> String {
         })
         .collect_view();
     view! {
+        <p class="muted page-lead">{t.export_lead}</p>
         <form class="card form export-form" method="get" action=format!("/p/{}/users/export/download", v.slug) data-native="">
-            <p class="muted">{t.export_lead}</p>
             {hidden_view}
             {ids}
             <fieldset>

@@ -30,9 +30,6 @@ pub enum AppError {
     TooManyRequests { minutes: u64 },
     #[error("This request came from another site and was refused.")]
     CrossSite,
-    /// An upload over the configured size (413).
-    #[error("The file is larger than {max_mb} MB. Split it into smaller files.")]
-    TooLarge { max_mb: u64 },
     #[error("Could not reach Roster: {0}")]
     Network(String),
     /// The database (or another part Roster needs) cannot be reached, or the server is too
@@ -78,7 +75,6 @@ impl AppError {
             AppError::Validation { .. } => 422,
             AppError::Conflict(_) => 409,
             AppError::Locked { .. } | AppError::TooManyRequests { .. } => 429,
-            AppError::TooLarge { .. } => 413,
             AppError::Network(_) => 502,
             AppError::Unavailable => 503,
             AppError::Internal => 500,

@@ -181,11 +181,9 @@ impl ImportInfo {
 
     /// Whole percent of the ready rows done (100 when there were none).
     pub fn percent(&self) -> u64 {
-        if self.counts.ready == 0 {
-            100
-        } else {
-            self.done * 100 / self.counts.ready
-        }
+        (self.done * 100)
+            .checked_div(self.counts.ready)
+            .unwrap_or(100)
     }
 }
 

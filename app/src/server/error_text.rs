@@ -147,9 +147,6 @@ pub fn localize(e: AppError, lang: Language) -> AppError {
             "Trop de demandes depuis votre réseau. Réessayez dans {minutes} minute(s)."
         ),
         AppError::CrossSite => "Cette demande venait d'un autre site et a été refusée.".to_string(),
-        AppError::TooLarge { max_mb } => format!(
-            "Le fichier dépasse {max_mb} Mo. Découpez-le en fichiers plus petits."
-        ),
         AppError::Network(m) => format!("Impossible de joindre Roster : {m}"),
         AppError::Unavailable => {
             "Roster est momentanément indisponible. Rien n'a été modifié ; réessayez dans un instant."

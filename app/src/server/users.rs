@@ -146,18 +146,14 @@ pub(crate) fn view_filter(
     let mut role_id = None;
     if let Some(role) = &q.role {
         // An unknown name (a stale link) matches nobody rather than failing.
-        let Some((id, _)) = dir.roles.iter().find(|(_, n)| n == role) else {
-            return None;
-        };
+        let (id, _) = dir.roles.iter().find(|(_, n)| n == role)?;
         let p = next(&mut binds, Bind::Int(*id));
         filter += &format!(" AND m.role_id = {p}");
         role_id = Some(*id);
     }
     let mut group_id = None;
     if let Some(group) = &q.group {
-        let Some((id, _)) = dir.groups.iter().find(|(_, n)| n == group) else {
-            return None;
-        };
+        let (id, _) = dir.groups.iter().find(|(_, n)| n == group)?;
         let p = next(&mut binds, Bind::Int(*id));
         // Correlated, so each scanned row probes the primary key instead of materialising the
         // whole group first.
