@@ -75,6 +75,7 @@ test('an import is reviewed, writes nothing before it is confirmed, then invites
   await expect(progress).toBeVisible();
   await expect(progress).toHaveAttribute('value', '2', { timeout: 20_000 });
   await expect(page.getByText('2 invited, 0 skipped at import, 2 refused at review.')).toBeVisible();
+  await noSeriousViolations(page);
   expect((await listed(page, tag)).sort()).toEqual([`imp-a-${tag}@roster.test,invited`, `imp-b-${tag}@roster.test,invited`]);
 
   const report = await downloadBy(page, 'Download error report');

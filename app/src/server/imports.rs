@@ -582,6 +582,9 @@ struct Job {
     actor: Actor,
     roles: Vec<(i64, String)>,
     groups: Vec<(i64, String)>,
+    project_name: String,
+    /// Whether the importer may grant a role with groups, as found once per job.
+    grants: HashMap<(i64, Vec<i64>), bool>,
 }
 
 /// Runs an import to its end, unless another worker holds it. Safe to call at any time, from
@@ -594,7 +597,7 @@ pub async fn run(state: &AppState, id: i64) -> Result<(), AppError> {
 /// killed at that point would (tests use it to crash a job half-way).
 pub async fn run_batches(state: &AppState, id: i64, batches: usize) -> Result<(), AppError> {
     let owner = new_token();
-    let Some(job) = claim(state, id, &owner).await? else {
+    let Some(mut job) = claim(state, id, &owner).await? else {
         return Ok(());
     };
     for _ in 0..batches {
@@ -636,7 +639,7 @@ pub async fn run_batches(state: &AppState, id: i64, batches: usize) -> Result<()
         }
         let (mut imported, mut skipped) = (0i64, 0i64);
         for row in &batch {
-            let outcome = invite_row(&mut tx, state, &job, row).await?;
+            let outcome = invite_row(&mut tx, state, &mut job, row).await?;
             if outcome == ImportOutcome::Imported {
                 imported += 1;
             } else {
@@ -706,7 +709,13 @@ async fn claim(state: &AppState, id: i64, owner: &str) -> Result<Option<Job>, Ap
         None => Actor::system(),
     };
     let dir = super::users::directory(&state.db, project_id).await?;
+    let project_name: String = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
+        .bind(project_id)
+        .fetch_one(state.db.pool())
+        .await?;
     Ok(Some(Job {
+        project_name,
+        grants: HashMap::new(),
         id,
         project_id,
         send: row.try_get::<i64, _>("send_mail")? != 0,
@@ -722,7 +731,7 @@ async fn claim(state: &AppState, id: i64, owner: &str) -> Result<Option<Job>, Ap
 async fn invite_row(
     tx: &mut Tx,
     state: &AppState,
-    job: &Job,
+    job: &mut Job,
     row: &ImportRow,
 ) -> Result<ImportOutcome, AppError> {
     let Some(principal) = &job.principal else {
@@ -749,17 +758,25 @@ async fn invite_row(
             None => return Ok(ImportOutcome::SkippedGrant),
         }
     }
-    if admin::check_grant(
-        tx,
-        principal,
-        job.project_id,
-        Some(*role_id),
-        &group_ids,
-        "role",
-    )
-    .await
-    .is_err()
-    {
+    let key = (*role_id, group_ids.clone());
+    let granted = match job.grants.get(&key) {
+        Some(g) => *g,
+        None => {
+            let g = admin::check_grant(
+                tx,
+                principal,
+                job.project_id,
+                Some(*role_id),
+                &group_ids,
+                "role",
+            )
+            .await
+            .is_ok();
+            job.grants.insert(key, g);
+            g
+        }
+    };
+    if !granted {
         return Ok(ImportOutcome::SkippedGrant);
     }
     let now = now_ms();
@@ -774,8 +791,12 @@ async fn invite_row(
     .bind(now)
     .fetch_optional(&mut **tx)
     .await?;
-    let (user_id, name_key) = match created {
-        Some(id) => (id, super::store::name_key(&row.first_name, &row.last_name)),
+    let (user_id, name_key, language) = match created {
+        Some(id) => (
+            id,
+            super::store::name_key(&row.first_name, &row.last_name),
+            Some(principal.language),
+        ),
         // An account of another project: its names are its own, and stay hidden here
         // until the person accepts.
         None => (
@@ -784,6 +805,7 @@ async fn invite_row(
                 .fetch_one(&mut **tx)
                 .await?,
             String::new(),
+            None,
         ),
     };
     let added = sqlx::query(
@@ -818,6 +840,8 @@ async fn invite_row(
             group_ids: &group_ids,
             message: "",
             send: job.send,
+            project_name: Some(&job.project_name),
+            language,
         },
     )
     .await?;

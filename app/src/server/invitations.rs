@@ -55,10 +55,14 @@ pub(crate) struct Issue<'a> {
     pub message: &'a str,
     /// Queue the invitation mail (an import may create the links without sending them).
     pub send: bool,
+    /// What the caller knows already (an import knows them for every row): the project's
+    /// name and the invitee's language; read here when not given.
+    pub project_name: Option<&'a str>,
+    pub language: Option<crate::model::Language>,
 }
 
-/// Ends any live link of this address in the project, makes a new one and queues its mail
-/// (when `send`); answers the link.
+/// Ends any live link of this address in the project, queues the new link's mail (when
+/// `send`) and makes the link; answers it.
 pub(crate) async fn issue(
     tx: &mut Tx,
     state: &AppState,
@@ -76,10 +80,46 @@ pub(crate) async fn issue(
     .execute(&mut **tx)
     .await?;
     let token = new_token();
-    let id: i64 = sqlx::query_scalar(
+    let link = format!(
+        "{}/invitation?token={token}",
+        state.auth.public_url.trim_end_matches('/')
+    );
+    // The mail first, so the invitation is written once, knowing its mail.
+    let outbox_id = if i.send {
+        let project = match i.project_name {
+            Some(p) => p.to_string(),
+            None => {
+                sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
+                    .bind(i.project_id)
+                    .fetch_one(&mut **tx)
+                    .await?
+            }
+        };
+        let inviter = label(
+            &principal.first_name,
+            &principal.last_name,
+            &principal.email,
+        );
+        let kind = Kind::Invitation {
+            project: &project,
+            inviter: &inviter,
+            link: &link,
+            message: i.message,
+        };
+        Some(match i.language {
+            Some(lang) => {
+                let mail = super::mail_text::render(lang, kind);
+                super::mail::queue(tx, i.email, &mail.subject, &mail.body).await?
+            }
+            None => super::mail_text::queue_for(tx, i.user_id, i.email, kind).await?,
+        })
+    } else {
+        None
+    };
+    sqlx::query(
         "INSERT INTO invitations (project_id, user_id, email, role_id, group_ids, token_hash, invited_by, \
-                                  created_at, expires_at, message) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                                  created_at, expires_at, message, outbox_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(i.project_id)
     .bind(i.user_id)
@@ -91,39 +131,9 @@ pub(crate) async fn issue(
     .bind(now)
     .bind(now + INVITATION_TTL_MS)
     .bind(i.message)
-    .fetch_one(&mut **tx)
+    .bind(outbox_id)
+    .execute(&mut **tx)
     .await?;
-    if !i.send {
-        return Ok(format!(
-            "{}/invitation?token={token}",
-            state.auth.public_url.trim_end_matches('/')
-        ));
-    }
-    let project: String = sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
-        .bind(i.project_id)
-        .fetch_one(&mut **tx)
-        .await?;
-    let link = format!(
-        "{}/invitation?token={token}",
-        state.auth.public_url.trim_end_matches('/')
-    );
-    let inviter = label(
-        &principal.first_name,
-        &principal.last_name,
-        &principal.email,
-    );
-    let kind = Kind::Invitation {
-        project: &project,
-        inviter: &inviter,
-        link: &link,
-        message: i.message,
-    };
-    let outbox_id = super::mail_text::queue_for(tx, i.user_id, i.email, kind).await?;
-    sqlx::query("UPDATE invitations SET outbox_id = $1 WHERE id = $2")
-        .bind(outbox_id)
-        .bind(id)
-        .execute(&mut **tx)
-        .await?;
     Ok(link)
 }
 
@@ -227,6 +237,8 @@ pub async fn invite(
             group_ids: &group_ids,
             message: &message,
             send: true,
+            project_name: None,
+            language: None,
         },
     )
     .await?;
@@ -313,6 +325,8 @@ pub async fn resend_tx(
             group_ids: &group_ids,
             message: &message,
             send: true,
+            project_name: None,
+            language: None,
         },
     )
     .await?;
