@@ -225,14 +225,36 @@ fn stream(
     let cmp = if view.desc { "<" } else { ">" };
     let want_groups = fields.contains(&ExportField::Groups);
     let format = req.format;
-    // The cursor: the last row's sort keys, or None before the first chunk.
+    // The cursor: the last row's sort keys, or None before the first chunk. The whole export
+    // reads through one connection: one page cache warms (SQLite keeps one per connection),
+    // not every connection of the pool in turn.
+    type Conn = sqlx::pool::PoolConnection<sqlx::Any>;
     let rows = futures::stream::try_unfold(
-        (filter, None::<Vec<Bind>>, false),
-        move |(filter, after, finished)| {
+        (
+            filter,
+            None::<Vec<Bind>>,
+            false,
+            None::<(Conn, HashMap<i64, String>)>,
+        ),
+        move |(filter, after, finished, conn)| {
             let (db, fields, order) = (db.clone(), fields.clone(), order.clone());
             async move {
                 let Some((sql, binds)) = filter.clone().filter(|_| !finished) else {
                     return Ok(None);
+                };
+                let (mut conn, roles) = match conn {
+                    Some(c) => c,
+                    None => {
+                        let mut c = db.pool().acquire().await?;
+                        let roles: HashMap<i64, String> =
+                            sqlx::query_as("SELECT id, name FROM roles WHERE project_id = $1")
+                                .bind(project_id)
+                                .fetch_all(&mut *c)
+                                .await?
+                                .into_iter()
+                                .collect();
+                        (c, roles)
+                    }
                 };
                 let mut binds = binds;
                 let mut cond = sql;
@@ -248,7 +270,7 @@ fn stream(
                       WHERE {cond} ORDER BY {order} LIMIT {CHUNK}"
                 );
                 let fetched = bind_all(sqlx::query(&query), &binds)
-                    .fetch_all(db.pool())
+                    .fetch_all(&mut *conn)
                     .await?;
                 let last_key = match fetched.last() {
                     Some(r) => Some(
@@ -267,7 +289,7 @@ fn stream(
                     None => None,
                 };
                 let done = (fetched.len() as i64) < CHUNK;
-                let items = items(&db, project_id, &fetched, want_groups).await?;
+                let items = items(&mut conn, project_id, &roles, &fetched, want_groups).await?;
                 let mut out = Vec::with_capacity(items.len() * 160);
                 for i in &items {
                     match format {
@@ -287,7 +309,7 @@ fn stream(
                 if items.is_empty() {
                     return Ok(None);
                 }
-                Ok(Some((out, (filter, last_key, done))))
+                Ok(Some((out, (filter, last_key, done, Some((conn, roles))))))
             }
         },
     );
@@ -296,8 +318,9 @@ fn stream(
 
 /// The rows of a chunk with their role names and (when exported) groups: one more query.
 async fn items(
-    db: &Db,
+    conn: &mut sqlx::AnyConnection,
     project_id: i64,
+    roles: &HashMap<i64, String>,
     rows: &[sqlx::any::AnyRow],
     want_groups: bool,
 ) -> Result<Vec<Item>, AppError> {
@@ -317,19 +340,12 @@ async fn items(
         );
         for (user, name) in sqlx::query_as::<_, (i64, String)>(&sql)
             .bind(project_id)
-            .fetch_all(db.pool())
+            .fetch_all(&mut *conn)
             .await?
         {
             groups.entry(user).or_default().push(name);
         }
     }
-    let roles: HashMap<i64, String> =
-        sqlx::query_as("SELECT id, name FROM roles WHERE project_id = $1")
-            .bind(project_id)
-            .fetch_all(db.pool())
-            .await?
-            .into_iter()
-            .collect();
     rows.iter()
         .map(|r| {
             let id: i64 = r.try_get("user_id")?;
