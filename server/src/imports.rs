@@ -157,13 +157,14 @@ fn error_page(e: &AppError, project: &str, lang: Language) -> Response {
 /// `GET /p/{project}/users/import/template.csv`.
 pub async fn template(Extension(auth): Extension<Auth>, Path(project): Path<String>) -> Response {
     let Some(principal) = auth.0.as_deref() else {
-        return error(AppError::Unauthenticated);
+        return crate::download::error(AppError::Unauthenticated);
     };
     if let Err(e) = principal.require(Permission::UsersImport, &project) {
-        return error(e);
+        return crate::download::error(e);
     }
-    csv_response(
+    crate::download::attachment(
         Body::from(app::server::imports::template()),
+        crate::download::CSV,
         "roster-import-template.csv",
     )
 }
@@ -176,14 +177,14 @@ pub async fn errors(
     Path((project, id)): Path<(String, i64)>,
 ) -> Response {
     let Some(principal) = auth.0.as_deref() else {
-        return error(AppError::Unauthenticated);
+        return crate::download::error(AppError::Unauthenticated);
     };
     let project_id = match principal.require(Permission::UsersImport, &project) {
         Ok(p) => p,
-        Err(e) => return error(e),
+        Err(e) => return crate::download::error(e),
     };
     if let Err(e) = app::server::imports::get(&state.db, project_id, id).await {
-        return error(e);
+        return crate::download::error(e);
     }
     let lang = principal.language;
     let db = state.db.clone();
@@ -221,31 +222,10 @@ pub async fn errors(
         }
     });
     let body = futures::stream::once(async move { Ok(header) }).chain(rows);
-    csv_response(
-        Body::from_stream(body.map(|chunk| {
-            chunk.map_err(|e| {
-                tracing::warn!(error = %e, "error report stopped");
-                std::io::Error::other(e.to_string())
-            })
-        })),
+    crate::download::stream(
+        body,
+        crate::download::CSV,
         &format!("roster-import-{id}-errors.csv"),
+        "error report",
     )
-}
-
-pub fn csv_response(body: Body, file: &str) -> Response {
-    let mut res = body.into_response();
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{file}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
-}
-
-fn error(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, e.to_string()).into_response()
 }

@@ -5,6 +5,7 @@
 pub mod assets;
 pub mod audit;
 pub mod config;
+pub mod download;
 pub mod exports;
 pub mod imports;
 pub mod middleware;

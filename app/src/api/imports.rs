@@ -116,7 +116,8 @@ pub async fn cancel_import(project: String, id: i64) -> Result<FormDone, AppErro
 /// it, `ids`).
 #[server(input = GetUrl, endpoint = "export_page")]
 pub async fn export_page(project: String, query: String) -> Result<String, AppError> {
-    use crate::components::imports::{render_export, ExportForm, ImportView};
+    use crate::components::exports::{render_export, ExportForm};
+    use crate::components::imports::ImportView;
     let c = super::ctx::ctx()?;
     let p = c.auth.principal()?;
     p.require(Permission::UsersExport, &project)?;

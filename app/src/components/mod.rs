@@ -1,6 +1,8 @@
 //! Presentational components. They get data and callbacks from pages and never fetch.
 #[cfg(feature = "ssr")]
 pub mod audit_log;
+#[cfg(feature = "ssr")]
+pub mod exports;
 mod form;
 #[cfg(feature = "ssr")]
 pub mod groups;

@@ -257,19 +257,31 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
     let must_change = row.try_get::<i64, _>("must_change_password")? != 0;
     let required =
         super::account::required_step(&state.db, user_id, must_change, &projects).await?;
-    Ok(Some(Principal {
+    principal_from(&row, user_id, session_id, projects, required).map(Some)
+}
+
+/// A principal from a `users` row (its email, names, language, theme, superadmin flag and
+/// list columns) and what the caller worked out.
+fn principal_from(
+    row: &sqlx::any::AnyRow,
+    user_id: i64,
+    session_id: i64,
+    projects: Vec<ProjectSummary>,
+    required: Option<RequiredStep>,
+) -> Result<Principal, AppError> {
+    Ok(Principal {
         user_id,
         email: row.try_get("email")?,
         first_name: row.try_get("first_name")?,
         last_name: row.try_get("last_name")?,
         language: Language::parse(&row.try_get::<String, _>("language")?),
         theme: Theme::parse(&row.try_get::<String, _>("theme")?),
-        is_superadmin,
+        is_superadmin: row.try_get::<i64, _>("is_superadmin")? != 0,
         session_id,
         projects,
         required,
         columns: Columns::parse(row.try_get::<String, _>("list_columns")?.split(',')),
-    }))
+    })
 }
 
 /// An active account as a principal outside any request (a background job acting for the
@@ -287,19 +299,8 @@ pub async fn principal_of(db: &super::Db, user_id: i64) -> Result<Option<Princip
         return Ok(None);
     }
     let is_superadmin = row.try_get::<i64, _>("is_superadmin")? != 0;
-    Ok(Some(Principal {
-        user_id,
-        email: row.try_get("email")?,
-        first_name: row.try_get("first_name")?,
-        last_name: row.try_get("last_name")?,
-        language: Language::parse(&row.try_get::<String, _>("language")?),
-        theme: Theme::parse(&row.try_get::<String, _>("theme")?),
-        is_superadmin,
-        session_id: 0,
-        projects: store::project_permissions(db, user_id, is_superadmin).await?,
-        required: None,
-        columns: Columns::parse(row.try_get::<String, _>("list_columns")?.split(',')),
-    }))
+    let projects = store::project_permissions(db, user_id, is_superadmin).await?;
+    principal_from(&row, user_id, 0, projects, None).map(Some)
 }
 
 /// Browser, OS and device type of a user agent string.

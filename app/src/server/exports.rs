@@ -8,7 +8,7 @@ use super::auth::Principal;
 use super::users::{bind_all, next, order_by, scan_match, sort_keys, view_filter, Bind};
 use super::{AppState, Db};
 use crate::model::{
-    time::iso_utc, AppError, ExportField, ExportFormat, ExportScope, Permission, Status, UserQuery,
+    time::iso_utc, AppError, ExportField, ExportFormat, ExportScope, Permission, UserQuery,
     UserSort,
 };
 use futures::StreamExt;
@@ -350,10 +350,7 @@ async fn items(
         .map(|r| {
             let id: i64 = r.try_get("user_id")?;
             let status: String = r.try_get("status")?;
-            // Invited here with an account elsewhere: not joined yet, so no name shows (as
-            // in the table).
-            let hidden = status == Status::Invited.as_str()
-                && r.try_get::<String, _>("account_status")? != "invited";
+            let hidden = super::users::profile_hidden(r)?;
             let last: i64 = r.try_get("last_sign_in_at")?;
             Ok(Item {
                 id,

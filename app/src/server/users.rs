@@ -385,6 +385,13 @@ async fn list_with(
     })
 }
 
+/// Whether a membership row (with its `status` and the account's `account_status`) hides the
+/// person's profile: invited here with an account elsewhere, not joined yet, so no name shows.
+pub(crate) fn profile_hidden(r: &sqlx::any::AnyRow) -> Result<bool, sqlx::Error> {
+    Ok(r.try_get::<String, _>("status")? == "invited"
+        && r.try_get::<String, _>("account_status")? != "invited")
+}
+
 /// The table rows of `ids` (in that order): two queries whatever the page size.
 async fn rows_for(
     db: &Db,
@@ -426,8 +433,7 @@ async fn rows_for(
         let status: String = r.try_get("status")?;
         let last: i64 = r.try_get("last_sign_in_at")?;
         let invited = status == "invited";
-        // Invited here but with an account elsewhere: not joined yet, so no name shows.
-        let hidden = invited && r.try_get::<String, _>("account_status")? != "invited";
+        let hidden = profile_hidden(&r)?;
         by_id.insert(
             id,
             UserRow {
