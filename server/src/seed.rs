@@ -12,7 +12,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use sqlx::Row;
 
-const FIRST: &[&str] = &[
+pub const FIRST: &[&str] = &[
     "Ada",
     "Alan",
     "Grace",
@@ -74,7 +74,7 @@ const FIRST: &[&str] = &[
     "Sara",
     "David",
 ];
-const LAST: &[&str] = &[
+pub const LAST: &[&str] = &[
     "Smith",
     "Johnson",
     "Williams",
@@ -136,7 +136,7 @@ const LAST: &[&str] = &[
     "Kowalski",
     "Ivanova",
 ];
-const DOMAINS: &[&str] = &[
+pub const DOMAINS: &[&str] = &[
     "example.org",
     "example.com",
     "acme.test",

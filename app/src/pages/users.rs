@@ -352,14 +352,20 @@ pub fn UsersPage() -> impl IntoView {
     }
     .into_any();
 
-    // Read with `try_get` below: a server render can still be writing this attribute when the
-    // page's owner is gone (seen once in CI as a panic that closed the connection).
     let pending = RwSignal::new(false);
-    let results = view! {
-        <Transition fallback=move || view! { <Skeleton /> } set_pending=pending>
-            {move || Suspend::new(async move {
-                let q = view_state.get_untracked();
-                match users.await {
+    // `set_pending` only in the browser. On the server it makes <Transition> spawn an
+    // isomorphic effect whose memo reads the transition's task set with `.with()` on one tokio
+    // worker while the resource's task writes it on another; a read that loses that lock race
+    // panics as "disposed" (leptos-rs/leptos#3681) and cut slow pages' responses short. A
+    // server render is never pending anyway (SsrMode::Async waits for the data). A macro, so
+    // the browser's code stays that of a single <Transition>.
+    macro_rules! results {
+        ($($pending:tt)*) => {
+            view! {
+                <Transition fallback=move || view! { <Skeleton /> } $($pending)*>
+                    {move || Suspend::new(async move {
+            let q = view_state.get_untracked();
+            match users.await {
                     Ok(page) if page.items.is_empty() && page.total == 0 => {
                         let text = if q.has_filters() { s.no_match } else { s.no_users_yet };
                         view! { <div class="empty-state"><p>{text}</p></div> }.into_any()
@@ -404,10 +410,16 @@ pub fn UsersPage() -> impl IntoView {
                     }
                     .into_any(),
                 }
-            })}
-        </Transition>
+        })}
+                </Transition>
+            }
+            .into_any()
+        };
     }
-    .into_any();
+    #[cfg(feature = "hydrate")]
+    let results = results!(set_pending = pending);
+    #[cfg(not(feature = "hydrate"))]
+    let results = results!();
 
     let (invite_can, invite_dialog) = (actions.can, actions.dialog);
     view! {

@@ -5,7 +5,9 @@
 //! for each chunk). CSV cells a spreadsheet would run are made inert; times are ISO 8601 UTC.
 use super::audit::{self, Actor, Event};
 use super::auth::Principal;
-use super::users::{bind_all, next, order_by, scan_match, sort_keys, view_filter, Bind};
+use super::users::{
+    bind_all, next, order_by, search_test, sort_keys, view_filter, Bind, GroupPath,
+};
 use super::{AppState, Db};
 use crate::model::{
     time::iso_utc, AppError, ExportField, ExportFormat, ExportScope, Permission, UserQuery,
@@ -99,14 +101,22 @@ async fn filter(
 ) -> Result<Option<(String, Vec<Bind>)>, AppError> {
     let view = req.view();
     let dir = super::users::directory(db, project_id).await?;
-    let Some(f) = view_filter(project_id, &view, &dir, super::util::now_ms()) else {
+    let Some(f) = view_filter(
+        project_id,
+        &view,
+        &dir,
+        super::util::now_ms(),
+        GroupPath::Probe,
+    ) else {
         return Ok(None);
     };
     let (mut sql, mut binds) = (f.sql, f.binds);
     let needle = view.q.trim().to_lowercase();
     if !needle.is_empty() {
-        let p = next(&mut binds, Bind::Text(needle.clone()));
-        sql += &format!(" AND {}", scan_match(db.backend(), "m", &p, &needle));
+        sql += &format!(
+            " AND {}",
+            search_test(db.backend(), "m", &mut binds, &needle)
+        );
     }
     if req.scope == ExportScope::Selected {
         if req.ids.is_empty() {

@@ -15,7 +15,12 @@ pub struct TestDb {
 
 enum Cleanup {
     File(PathBuf),
-    PgDatabase { admin_url: String, name: String },
+    PgDatabase {
+        admin_url: String,
+        name: String,
+    },
+    /// A database kept between runs ([`TestDb::kept`]).
+    Keep,
 }
 
 fn unique_name() -> String {
@@ -69,6 +74,52 @@ impl TestDb {
         }
     }
 
+    /// A database named `name` that outlives the run, for benchmarks whose seeding takes
+    /// longer than their measuring: opened (and migrated) if it exists, else created empty.
+    /// Answers whether it was created. Never removed by [`TestDb::drop_db`].
+    pub async fn kept(backend: Backend, name: &str) -> (TestDb, bool) {
+        match backend {
+            Backend::Sqlite => {
+                let dir = std::env::temp_dir().join("roster-tests");
+                std::fs::create_dir_all(&dir).unwrap();
+                let file = dir.join(format!("kept_{name}.db"));
+                let fresh = !file.exists();
+                let url = format!("sqlite://{}?mode=rwc", file.display());
+                let db = Db::connect(&url).await.expect("open sqlite kept database");
+                db.migrate().await.expect("migrate sqlite");
+                let cleanup = Cleanup::Keep;
+                (TestDb { db, url, cleanup }, fresh)
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("ROSTER_TEST_PG_URL").expect("ROSTER_TEST_PG_URL");
+                let name = format!("roster_kept_{name}");
+                let admin = Db::connect(&admin_url)
+                    .await
+                    .expect("connect to ROSTER_TEST_PG_URL");
+                let exists: Option<i32> =
+                    sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+                        .bind(&name)
+                        .fetch_optional(admin.pool())
+                        .await
+                        .expect("list databases");
+                if exists.is_none() {
+                    sqlx::query(&format!("CREATE DATABASE {name}"))
+                        .execute(admin.pool())
+                        .await
+                        .expect("create kept database");
+                }
+                admin.close().await;
+                let url = replace_db_name(&admin_url, &name);
+                let db = Db::connect(&url)
+                    .await
+                    .expect("open postgres kept database");
+                db.migrate().await.expect("migrate postgres");
+                let cleanup = Cleanup::Keep;
+                (TestDb { db, url, cleanup }, exists.is_none())
+            }
+        }
+    }
+
     /// Closes and removes the database.
     pub async fn drop_db(self) {
         // Closing waits for every connection to come back; one still held by a task the test
@@ -85,6 +136,7 @@ impl TestDb {
                     let _ = std::fs::remove_file(format!("{}{suffix}", f.display()));
                 }
             }
+            Cleanup::Keep => {}
             Cleanup::PgDatabase { admin_url, name } => {
                 if let Ok(admin) = Db::connect(&admin_url).await {
                     let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -5,15 +5,16 @@ use crate::server::store::{self, NewUser};
 
 #[test]
 fn the_cheaper_search_path_is_chosen() {
-    // "smith" at a million users: ~1.2% of a 2,000-row sample.
-    assert!(scan_is_cheaper(2_000, 23, 220));
-    // A rare needle, or none in the sample: the index.
-    assert!(!scan_is_cheaper(2_000, 5, 220));
-    assert!(!scan_is_cheaper(2_000, 0, 220));
+    // "smith" at a million users (~1.6%: 16 of 1,000 sampled): 15,000 rows read in order
+    // against 32,000 collected.
+    assert!(scan_is_cheaper(1_000, 16, 240, 1_000_000));
+    // A rare needle, or none in the sample: the set.
+    assert!(!scan_is_cheaper(1_000, 3, 240, 1_000_000));
+    assert!(!scan_is_cheaper(1_000, 0, 240, 1_000_000));
     // Deep pages need more matches before the scan can stop.
-    assert!(!scan_is_cheaper(2_000, 23, 100_220));
-    // A small project is scanned whole.
-    assert!(scan_is_cheaper(620, 1, 20));
+    assert!(!scan_is_cheaper(1_000, 16, 100_240, 1_000_000));
+    // A needle most rows match is read in order.
+    assert!(scan_is_cheaper(1_000, 900, 100_240, 1_000_000));
 }
 
 // Every search runs both ways, for each sort: the index and the scan give the same page.
@@ -542,7 +543,8 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
     let mut tx = db.begin().await.unwrap();
     let pid = store::create_project(&mut tx, "big", "Big").await.unwrap();
     let role = store::role_id(&mut tx, pid, "end_user").await.unwrap();
-    let dense = COUNT_AHEAD as usize + 100;
+    // More rows than the sample, so the choice is made on a sample of the view.
+    let dense = SAMPLE as usize + 100;
     for i in 0..dense + 20 {
         let email = if i < dense {
             format!("user{i:04}@dense.test")
@@ -561,11 +563,40 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
         store::add_membership(&mut tx, pid, id, role).await.unwrap();
     }
     tx.commit().await.unwrap();
-    // Both paths are exercised: a tiny budget forces the index.
-    assert!(scan_beats_index(&db, pid, "dense.test", 220).await.unwrap());
-    assert!(!scan_beats_index(&db, pid, "sparse.test", 520_000)
-        .await
-        .unwrap());
+    // The first rows by email hold the 20 rare ones ("rare…" sorts before "user…") and 980
+    // dense ones: a needle nearly every row matches is read in order; the rare needle, and
+    // the dense one on a page deep enough, are collected.
+    let scans = |needle: &'static str, page: u32| {
+        let db = db.clone();
+        async move {
+            let q = UserQuery {
+                q: needle.into(),
+                sort: UserSort::Email,
+                desc: false,
+                page,
+                ..UserQuery::default()
+            };
+            let mut binds = vec![Bind::Int(pid)];
+            let test = search_test(db.backend(), "m", &mut binds, needle);
+            let wanted = count_cap(&q) + q.size as u64;
+            scan_is_cheaper_in_order(
+                &db,
+                &q,
+                None,
+                "memberships m",
+                "m.project_id = $1",
+                &test,
+                &binds,
+                wanted,
+                dense as u64 + 20,
+            )
+            .await
+            .unwrap()
+        }
+    };
+    assert!(scans("dense.test", 1).await);
+    assert!(!scans("sparse.test", 1).await);
+    assert!(!scans("dense.test", 2_000).await);
 
     let search = |q: &str, page: u32| UserQuery {
         q: q.into(),
