@@ -315,6 +315,126 @@ app_test!(
     }
 );
 
+app_test!(
+    one_batch_invites_new_and_existing_accounts_and_skips_rows_gone_stale,
+    |app: TestApp| async move {
+        let admin = app.user("admin@roster.test", "default", "admin").await;
+        app.group("default", "staff").await;
+        app.group("default", "gone").await;
+        // An account of another project, which reads its mail in French.
+        let other = app.user("other@roster.test", "other", "end_user").await;
+        app.exec(&format!(
+            "UPDATE users SET language = 'fr' WHERE id = {other}"
+        ))
+        .await;
+        let c = app.signed_in("admin@roster.test").await;
+        let file = "email,first_name,last_name,role,groups\n\
+            new1@roster.test,New,One,,staff\n\
+            other@roster.test,Oth,Er,,\n\
+            stale@roster.test,Sta,Le,,gone\n\
+            taken@roster.test,Ta,Ken,,\n";
+        let id = uploaded(&app, &c, "mixed.csv", file).await;
+        // Confirmed (with mail), but run here by hand, after two changes made meanwhile: a
+        // group is deleted, and someone adds one address by hand.
+        app.exec(&format!(
+            "UPDATE imports SET state = 'running', send_mail = 1, confirmed_by = {admin}, confirmed_at = 1 WHERE id = {id}"
+        ))
+        .await;
+        app.exec("DELETE FROM groups WHERE name = 'gone'").await;
+        app.user("taken@roster.test", "default", "end_user").await;
+        app::server::imports::run(&app.state, id).await.unwrap();
+        finished(&app, id).await;
+
+        let outcomes: Vec<(String, String)> = sqlx::query_as(
+            "SELECT email, outcome FROM import_rows WHERE import_id = $1 ORDER BY line",
+        )
+        .bind(id)
+        .fetch_all(app.db().pool())
+        .await
+        .unwrap();
+        let expected = [
+            ("new1@roster.test", "imported"),
+            ("other@roster.test", "imported"),
+            ("stale@roster.test", "skipped:grant"),
+            ("taken@roster.test", "skipped:taken"),
+        ];
+        assert_eq!(
+            outcomes,
+            expected
+                .iter()
+                .map(|(e, o)| (e.to_string(), o.to_string()))
+                .collect::<Vec<_>>()
+        );
+        let (imported, skipped): (i64, i64) =
+            sqlx::query_as("SELECT imported, skipped FROM imports WHERE id = $1")
+                .bind(id)
+                .fetch_one(app.db().pool())
+                .await
+                .unwrap();
+        assert_eq!((imported, skipped), (2, 2));
+
+        // The other project's account keeps its names, hidden here until it accepts, and
+        // is invited in its own language; the new account in the importer's.
+        let (first, name_key, status): (String, String, String) = sqlx::query_as(
+            "SELECT u.first_name, m.name_key, m.status FROM users u \
+               JOIN memberships m ON m.user_id = u.id JOIN projects p ON p.id = m.project_id \
+              WHERE u.email = 'other@roster.test' AND p.slug = 'default'",
+        )
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            (first.as_str(), name_key.as_str(), status.as_str()),
+            ("Test", "", "invited")
+        );
+        let name_key: String = sqlx::query_scalar(
+            "SELECT m.name_key FROM memberships m WHERE m.email = 'new1@roster.test'",
+        )
+        .fetch_one(app.db().pool())
+        .await
+        .unwrap();
+        assert_eq!(name_key, "new one");
+        let subjects: Vec<(String, String)> = sqlx::query_as(
+            "SELECT to_email, subject FROM outbox WHERE to_email IN ('new1@roster.test', 'other@roster.test', 'stale@roster.test', 'taken@roster.test') ORDER BY to_email",
+        )
+        .fetch_all(app.db().pool())
+        .await
+        .unwrap();
+        assert_eq!(subjects.len(), 2, "{subjects:?}");
+        assert!(subjects[0].1.starts_with("You are invited"), "{subjects:?}");
+        assert!(
+            subjects[1].1.starts_with("Vous êtes invité"),
+            "{subjects:?}"
+        );
+        // Each live link points at its own mail.
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM invitations i JOIN outbox o ON o.id = i.outbox_id \
+                  WHERE o.to_email = i.email AND i.revoked_at IS NULL \
+                    AND i.email IN ('new1@roster.test', 'other@roster.test')"
+            )
+            .await,
+            2
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM group_members gm JOIN users u ON u.id = gm.user_id WHERE u.email = 'new1@roster.test'")
+                .await,
+            1
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'invitation.created' AND target_email IN ('new1@roster.test', 'other@roster.test')")
+                .await,
+            2
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM users WHERE email = 'stale@roster.test'")
+                .await,
+            0
+        );
+        app
+    }
+);
+
 fn many(prefix: &str, n: usize) -> String {
     let mut file = String::from("email,first_name\n");
     for i in 0..n {

@@ -214,6 +214,12 @@ pub enum ImportOutcome {
 }
 
 impl ImportOutcome {
+    pub const ALL: [ImportOutcome; 3] = [
+        ImportOutcome::Imported,
+        ImportOutcome::SkippedTaken,
+        ImportOutcome::SkippedGrant,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             ImportOutcome::Imported => "imported",
@@ -223,13 +229,7 @@ impl ImportOutcome {
     }
 
     pub fn parse(s: &str) -> Option<ImportOutcome> {
-        [
-            ImportOutcome::Imported,
-            ImportOutcome::SkippedTaken,
-            ImportOutcome::SkippedGrant,
-        ]
-        .into_iter()
-        .find(|o| o.code() == s)
+        ImportOutcome::ALL.into_iter().find(|o| o.code() == s)
     }
 }
 

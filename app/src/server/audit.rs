@@ -1,5 +1,6 @@
 //! The audit trail: one function writes an event inside the caller's transaction, so an event
 //! exists if and only if the change it describes was committed.
+use super::db::Backend;
 use super::util::truncate;
 use crate::model::{AppError, AuditItem, AuditQuery, AuditSlice, Cursor, AUDIT_PAGE, MAX_EMAIL};
 use futures::StreamExt;
@@ -81,22 +82,40 @@ pub async fn record(
     actor: &Actor,
     event: Event<'_>,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    record_many(tx, actor, vec![event]).await
+}
+
+/// Records several events of one actor in one statement (an import's batch).
+pub async fn record_many(
+    tx: &mut Transaction<'_, Any>,
+    actor: &Actor,
+    events: Vec<Event<'_>>,
+) -> Result<(), AppError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let sql = Backend::of(tx).positional(format!(
         "INSERT INTO audit_events (at, actor_id, actor_email, action, target_user_id, target_email, \
-         project_id, ip, user_agent, details) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-    )
-    .bind(super::util::now_ms())
-    .bind(actor.user_id)
-    .bind(actor.email.as_deref().map(|e| truncate(e, MAX_EMAIL)))
-    .bind(event.action)
-    .bind(event.target_user_id)
-    .bind(event.target_email.map(|e| truncate(e, MAX_EMAIL)))
-    .bind(event.project_id)
-    .bind(truncate(&actor.ip, MAX_IP))
-    .bind(truncate(&actor.user_agent, MAX_USER_AGENT))
-    .bind(bounded_details(&event.details))
-    .execute(&mut **tx)
-    .await?;
+         project_id, ip, user_agent, details) VALUES {}",
+        super::util::rows_marks(1, events.len(), 10)
+    ));
+    let now = super::util::now_ms();
+    let email = actor.email.as_deref().map(|e| truncate(e, MAX_EMAIL));
+    let mut q = sqlx::query(&sql);
+    for event in &events {
+        q = q
+            .bind(now)
+            .bind(actor.user_id)
+            .bind(email)
+            .bind(event.action)
+            .bind(event.target_user_id)
+            .bind(event.target_email.map(|e| truncate(e, MAX_EMAIL)))
+            .bind(event.project_id)
+            .bind(truncate(&actor.ip, MAX_IP))
+            .bind(truncate(&actor.user_agent, MAX_USER_AGENT))
+            .bind(bounded_details(&event.details));
+    }
+    q.execute(&mut **tx).await?;
     Ok(())
 }
 

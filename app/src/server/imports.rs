@@ -23,7 +23,7 @@ pub use reader::{read, Row, MAX_CELL};
 use super::admin;
 use super::audit::{self, Actor, Event};
 use super::auth::Principal;
-use super::util::now_ms;
+use super::util::{list_marks, now_ms, rows_marks};
 use super::{AppState, Db};
 use crate::model::{
     AppError, ImportCounts, ImportInfo, ImportOutcome, ImportProblem, ImportRow, ImportState,
@@ -190,13 +190,10 @@ pub async fn upload(
         .collect();
     let mut status_of: HashMap<String, String> = HashMap::new();
     for chunk in valid.chunks(LOOKUP_CHUNK) {
-        let marks = (0..chunk.len())
-            .map(|k| format!("${}", k + 2))
-            .collect::<Vec<_>>()
-            .join(",");
-        let sql = format!(
+        let marks = list_marks(2, chunk.len());
+        let sql = db.backend().positional(format!(
             "SELECT email, status FROM memberships WHERE project_id = $1 AND email IN ({marks})"
-        );
+        ));
         let mut q = sqlx::query_as::<_, (String, String)>(&sql).bind(project_id);
         for i in chunk {
             q = q.bind(rows[*i].email.as_str());
@@ -231,30 +228,12 @@ pub async fn upload(
     .fetch_one(&mut *tx)
     .await?;
     for (chunk, detail) in rows.chunks(STAGE_CHUNK).zip(details.chunks(STAGE_CHUNK)) {
-        let values = (0..chunk.len())
-            .map(|k| {
-                let b = k * 10 + 2;
-                format!(
-                    "($1, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${})",
-                    b,
-                    b + 1,
-                    b + 2,
-                    b + 3,
-                    b + 4,
-                    b + 5,
-                    b + 6,
-                    b + 7,
-                    b + 8,
-                    b + 9
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(", ");
-        let sql = format!(
+        let values = rows_marks(1, chunk.len(), 11);
+        let sql = db.backend().positional(format!(
             "INSERT INTO import_rows (import_id, line, email, first_name, last_name, role, groups, problems, detail, outcome, ok) \
              VALUES {values}"
-        );
-        let mut q = sqlx::query(&sql).bind(id);
+        ));
+        let mut q = sqlx::query(&sql);
         for (r, d) in chunk.iter().zip(detail) {
             let codes = r
                 .problems
@@ -268,6 +247,7 @@ pub async fn upload(
                 d.to_string()
             };
             q = q
+                .bind(id)
                 .bind(r.line as i64)
                 .bind(r.email.clone())
                 .bind(r.first_name.clone())

@@ -14,16 +14,19 @@
 use super::admin::{self, Tx};
 use super::audit::{self, Actor, Event};
 use super::auth::{OpenedSession, Principal, RequestMeta, SignedIn};
-use super::mail_text::Kind;
+use super::db::Backend;
+use super::mail_text::{Kind, Mail};
 use super::store::{self, NewUser};
-use super::util::{hash_token, new_token};
+use super::util::{hash_token, list_marks, new_token, rows_marks};
 use super::AppState;
 use crate::model::{
-    AppError, InvitationInfo, InvitationPreview, InviteForm, Invited, MailState, SignupInfo,
-    INVITATION_DAYS,
+    AppError, InvitationInfo, InvitationPreview, InviteForm, Invited, Language, MailState,
+    SignupInfo, INVITATION_DAYS,
 };
 use serde_json::json;
 use sqlx::Row;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 
 pub const INVITATION_TTL_MS: i64 = INVITATION_DAYS * 24 * 3600 * 1000;
 
@@ -69,72 +72,154 @@ pub(crate) async fn issue(
     principal: &Principal,
     i: Issue<'_>,
 ) -> Result<String, AppError> {
+    let mut links = issue_many(tx, state, principal, std::slice::from_ref(&i)).await?;
+    links.pop().ok_or(AppError::Internal)
+}
+
+/// [`issue`] for several addresses at once (an import's batch) in a few statements: the old
+/// links revoked, the mails queued and the new links written, one multi-row statement each.
+/// The addresses must differ. Answers the links in the order of `items`.
+pub(crate) async fn issue_many(
+    tx: &mut Tx,
+    state: &AppState,
+    principal: &Principal,
+    items: &[Issue<'_>],
+) -> Result<Vec<String>, AppError> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let distinct: HashSet<&str> = items.iter().map(|i| i.email).collect();
+    if distinct.len() != items.len() {
+        // The mails are matched to their links by address below.
+        tracing::error!("issue_many called with the same address twice");
+        return Err(AppError::Internal);
+    }
     let now = state.auth.clock.now_ms();
-    sqlx::query(
-        "UPDATE invitations SET revoked_at = $1 \
-          WHERE project_id = $2 AND email = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
-    )
-    .bind(now)
-    .bind(i.project_id)
-    .bind(i.email)
-    .execute(&mut **tx)
-    .await?;
-    let token = new_token();
-    let link = format!(
-        "{}/invitation?token={token}",
-        state.auth.public_url.trim_end_matches('/')
-    );
-    // The mail first, so the invitation is written once, knowing its mail.
-    let outbox_id = if i.send {
-        let project = match i.project_name {
-            Some(p) => p.to_string(),
-            None => {
+    let mut projects: Vec<i64> = items.iter().map(|i| i.project_id).collect();
+    projects.sort_unstable();
+    projects.dedup();
+    for project_id in &projects {
+        let emails: Vec<&str> = items
+            .iter()
+            .filter(|i| i.project_id == *project_id)
+            .map(|i| i.email)
+            .collect();
+        let sql = Backend::of(tx).positional(format!(
+            "UPDATE invitations SET revoked_at = $1 \
+              WHERE project_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL \
+                AND email IN ({})",
+            list_marks(3, emails.len())
+        ));
+        let mut q = sqlx::query(&sql).bind(now).bind(*project_id);
+        for e in emails {
+            q = q.bind(e);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    let base = state.auth.public_url.trim_end_matches('/');
+    let tokens: Vec<String> = items.iter().map(|_| new_token()).collect();
+    let links: Vec<String> = tokens
+        .iter()
+        .map(|t| format!("{base}/invitation?token={t}"))
+        .collect();
+
+    // The mails first, so each invitation is written once, knowing its mail.
+    let outbox = queue_mails(tx, principal, items, &links).await?;
+    let sql = Backend::of(tx).positional(format!(
+        "INSERT INTO invitations (project_id, user_id, email, role_id, group_ids, token_hash, invited_by, \
+                                  created_at, expires_at, message, outbox_id) VALUES {}",
+        rows_marks(1, items.len(), 11)
+    ));
+    let mut q = sqlx::query(&sql);
+    for (i, token) in items.iter().zip(&tokens) {
+        q = q
+            .bind(i.project_id)
+            .bind(i.user_id)
+            .bind(i.email)
+            .bind(i.role_id)
+            .bind(json!(i.group_ids).to_string())
+            .bind(hash_token(token))
+            .bind(principal.user_id)
+            .bind(now)
+            .bind(now + INVITATION_TTL_MS)
+            .bind(i.message)
+            .bind(outbox.get(i.email).copied());
+    }
+    q.execute(&mut **tx).await?;
+    Ok(links)
+}
+
+/// Queues the invitation mail of each item with `send`, in the invitee's language (known, or
+/// their account's); answers the outbox ids by address.
+async fn queue_mails(
+    tx: &mut Tx,
+    principal: &Principal,
+    items: &[Issue<'_>],
+    links: &[String],
+) -> Result<HashMap<String, i64>, AppError> {
+    let sending: Vec<(&Issue, &String)> = items.iter().zip(links).filter(|(i, _)| i.send).collect();
+    if sending.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut project_names: HashMap<i64, String> = HashMap::new();
+    for (i, _) in &sending {
+        if let Some(name) = i.project_name {
+            project_names
+                .entry(i.project_id)
+                .or_insert_with(|| name.to_string());
+        }
+    }
+    for (i, _) in &sending {
+        if let Entry::Vacant(e) = project_names.entry(i.project_id) {
+            e.insert(
                 sqlx::query_scalar("SELECT name FROM projects WHERE id = $1")
                     .bind(i.project_id)
                     .fetch_one(&mut **tx)
-                    .await?
-            }
-        };
-        let inviter = label(
-            &principal.first_name,
-            &principal.last_name,
-            &principal.email,
-        );
-        let kind = Kind::Invitation {
-            project: &project,
-            inviter: &inviter,
-            link: &link,
-            message: i.message,
-        };
-        Some(match i.language {
-            Some(lang) => {
-                let mail = super::mail_text::render(lang, kind);
-                super::mail::queue(tx, i.email, &mail.subject, &mail.body).await?
-            }
-            None => super::mail_text::queue_for(tx, i.user_id, i.email, kind).await?,
+                    .await?,
+            );
+        }
+    }
+    let unknown: Vec<i64> = sending
+        .iter()
+        .filter(|(i, _)| i.language.is_none())
+        .map(|(i, _)| i.user_id)
+        .collect();
+    let mut languages: HashMap<i64, Language> = HashMap::new();
+    if !unknown.is_empty() {
+        let sql = Backend::of(tx).positional(format!(
+            "SELECT id, language FROM users WHERE id IN ({})",
+            list_marks(1, unknown.len())
+        ));
+        let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+        for id in &unknown {
+            q = q.bind(*id);
+        }
+        for (id, lang) in q.fetch_all(&mut **tx).await? {
+            languages.insert(id, Language::parse(&lang));
+        }
+    }
+    let inviter = label(
+        &principal.first_name,
+        &principal.last_name,
+        &principal.email,
+    );
+    let mails: Vec<(&str, Mail)> = sending
+        .iter()
+        .map(|(i, link)| {
+            let kind = Kind::Invitation {
+                project: &project_names[&i.project_id],
+                inviter: &inviter,
+                link,
+                message: i.message,
+            };
+            let lang = i
+                .language
+                .or_else(|| languages.get(&i.user_id).copied())
+                .unwrap_or_default();
+            (i.email, super::mail_text::render(lang, kind))
         })
-    } else {
-        None
-    };
-    sqlx::query(
-        "INSERT INTO invitations (project_id, user_id, email, role_id, group_ids, token_hash, invited_by, \
-                                  created_at, expires_at, message, outbox_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(i.project_id)
-    .bind(i.user_id)
-    .bind(i.email)
-    .bind(i.role_id)
-    .bind(json!(i.group_ids).to_string())
-    .bind(hash_token(&token))
-    .bind(principal.user_id)
-    .bind(now)
-    .bind(now + INVITATION_TTL_MS)
-    .bind(i.message)
-    .bind(outbox_id)
-    .execute(&mut **tx)
-    .await?;
-    Ok(link)
+        .collect();
+    super::mail::queue_many(tx, &mails).await
 }
 
 /// Invites `form.email` to the project with a role and groups the principal may grant (the

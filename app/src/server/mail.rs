@@ -5,11 +5,13 @@
 //! outbox row and a hash of the recipient) and it is cleared once the mail is delivered or
 //! given up on.
 use super::db::{Backend, Db};
-use super::util::{hash_token, now_ms, truncate};
+use super::mail_text::Mail;
+use super::util::{hash_token, now_ms, rows_marks, truncate};
 use crate::model::AppError;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
 use std::time::Duration;
 
 pub async fn queue(
@@ -18,23 +20,53 @@ pub async fn queue(
     subject: &str,
     body: &str,
 ) -> Result<i64, AppError> {
+    let mail = Mail {
+        subject: subject.to_string(),
+        body: body.to_string(),
+    };
+    let ids = queue_many(tx, &[(to, mail)]).await?;
+    ids.get(to).copied().ok_or(AppError::Internal)
+}
+
+/// Queues several mails in one statement (an import's batch); answers their outbox ids by
+/// address (so the addresses must differ).
+pub async fn queue_many(
+    tx: &mut Transaction<'_, Any>,
+    mails: &[(&str, Mail)],
+) -> Result<HashMap<String, i64>, AppError> {
+    if mails.is_empty() {
+        return Ok(HashMap::new());
+    }
     let now = now_ms();
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO outbox (to_email, subject, body, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4) RETURNING id",
-    )
-    .bind(to)
-    .bind(subject)
-    .bind(body)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
-    tracing::info!(
-        outbox_id = id,
-        to = recipient_hash(to),
-        subject,
-        "mail queued in the outbox"
-    );
-    Ok(id)
+    let sql = Backend::of(tx).positional(format!(
+        "INSERT INTO outbox (to_email, subject, body, created_at, next_attempt_at) VALUES {} \
+         RETURNING id, to_email",
+        rows_marks(1, mails.len(), 5)
+    ));
+    let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
+    for (to, mail) in mails {
+        q = q
+            .bind(*to)
+            .bind(mail.subject.as_str())
+            .bind(mail.body.as_str())
+            .bind(now)
+            .bind(now);
+    }
+    let ids: HashMap<String, i64> = q
+        .fetch_all(&mut **tx)
+        .await?
+        .into_iter()
+        .map(|(id, to)| (to, id))
+        .collect();
+    for (to, mail) in mails {
+        tracing::info!(
+            outbox_id = ids.get(*to),
+            to = recipient_hash(to),
+            subject = mail.subject,
+            "mail queued in the outbox"
+        );
+    }
+    Ok(ids)
 }
 
 /// Names a recipient in the log without their address: the first 12 hex digits of its SHA-256

@@ -53,6 +53,31 @@ pub fn random_password() -> String {
 }
 
 /// The first `max` characters of `s` (user agents and the like are bounded before storing).
+/// Placeholders for `rows` tuples of `width` values, numbered from `$first`:
+/// `rows_marks(2, 2, 3)` is `($2, $3, $4), ($5, $6, $7)`, for a multi-row `VALUES`.
+pub fn rows_marks(first: usize, rows: usize, width: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let b = first + r * width;
+            let row = (b..b + width)
+                .map(|k| format!("${k}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("({row})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Placeholders for `n` values numbered from `$first`, for an `IN (…)` list:
+/// `list_marks(2, 3)` is `$2, $3, $4`.
+pub fn list_marks(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|k| format!("${k}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn truncate(s: &str, max: usize) -> &str {
     match s.char_indices().nth(max) {
         Some((i, _)) => &s[..i],
@@ -74,6 +99,14 @@ mod tests {
         assert_eq!(random_password().len(), 20);
         assert_eq!(truncate("héllo", 2), "hé");
         assert_eq!(truncate("hi", 5), "hi");
+    }
+
+    #[test]
+    fn placeholders() {
+        assert_eq!(rows_marks(2, 2, 3), "($2, $3, $4), ($5, $6, $7)");
+        assert_eq!(rows_marks(1, 1, 1), "($1)");
+        assert_eq!(list_marks(2, 3), "$2, $3, $4");
+        assert_eq!(list_marks(5, 1), "$5");
     }
 }
 
