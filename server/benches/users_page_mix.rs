@@ -69,15 +69,7 @@ async fn seed(app: &TestApp, n: u64) {
     let db = app.db();
     let backend = db.backend();
     if backend == Backend::Postgres {
-        // The trigram index is built far faster once, after the rows, than row by row. And
-        // the counters are summed once at the end: a million trigger updates of the same
-        // dozen counter rows in one transaction each walk a growing chain of row versions
-        // (the seed ran past 30 minutes that way).
-        app.exec("DROP INDEX IF EXISTS users_search").await;
-        app.exec("ALTER TABLE memberships DISABLE TRIGGER USER")
-            .await;
-        app.exec("ALTER TABLE group_members DISABLE TRIGGER USER")
-            .await;
+        common_bench::pg_bulk_begin(db).await;
     }
     let now = 1_790_000_000_000i64;
     let year = 365 * 24 * 3_600_000i64;
@@ -142,37 +134,7 @@ async fn seed(app: &TestApp, n: u64) {
         .await;
     }
     match backend {
-        Backend::Postgres => {
-            app.exec("ALTER TABLE memberships ENABLE TRIGGER USER")
-                .await;
-            app.exec("ALTER TABLE group_members ENABLE TRIGGER USER")
-                .await;
-            app.exec(
-                "INSERT INTO membership_counts (project_id, role_id, status, n) \
-                 SELECT project_id, role_id, status, COUNT(*) FROM memberships \
-                  WHERE email LIKE '%.mix%' GROUP BY project_id, role_id, status \
-                 ON CONFLICT (project_id, role_id, status) DO UPDATE SET n = membership_counts.n + excluded.n",
-            )
-            .await;
-            app.exec(
-                "INSERT INTO group_counts (group_id, role_id, status, n) \
-                 SELECT gm.group_id, m.role_id, m.status, COUNT(*) FROM group_members gm \
-                   JOIN groups g ON g.id = gm.group_id \
-                   JOIN memberships m ON m.project_id = g.project_id AND m.user_id = gm.user_id \
-                  GROUP BY gm.group_id, m.role_id, m.status",
-            )
-            .await;
-            app.exec(
-                "CREATE INDEX users_search ON users \
-                 USING gin ((email || ' ' || first_name || ' ' || last_name) gin_trgm_ops)",
-            )
-            .await;
-            // Outside a transaction, as VACUUM must be.
-            sqlx::query("VACUUM (ANALYZE) users, memberships, group_members, membership_counts, group_counts")
-                .execute(db.pool())
-                .await
-                .unwrap();
-        }
+        Backend::Postgres => common_bench::pg_bulk_end(db).await,
         // As `seed-demo` does.
         Backend::Sqlite => app.exec("ANALYZE").await,
     }

@@ -322,6 +322,36 @@ mod tests {
         );
     }
 
+    /// SQLite plans lookups of members as for a large project from the start (0017): by
+    /// project and email through the email index, not by reading the project through an index
+    /// that happens to cover the columns asked for; and every memberships index is described.
+    #[tokio::test]
+    async fn sqlite_plans_member_lookups_for_a_large_project() {
+        let lite = TestDb::new(Backend::Sqlite).await;
+        let plan: Vec<String> = sqlx::query(
+            "EXPLAIN QUERY PLAN SELECT email, status FROM memberships \
+              WHERE project_id = 1 AND email IN ('a@x.test', 'b@x.test')",
+        )
+        .fetch_all(lite.db.pool())
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| sqlx::Row::get::<String, _>(r, 3))
+        .collect();
+        assert_eq!(
+            plan,
+            ["SEARCH memberships USING INDEX memberships_by_email (project_id=? AND email=?)"]
+        );
+        let undescribed: Vec<String> = sqlx::query_scalar(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'memberships' \
+               AND name NOT IN (SELECT idx FROM sqlite_stat1 WHERE tbl = 'memberships')",
+        )
+        .fetch_all(lite.db.pool())
+        .await
+        .unwrap();
+        assert!(undescribed.is_empty(), "no statistics for {undescribed:?}");
+    }
+
     /// Both backends migrate from empty, and end with the same tables, columns and indexes.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn both_backends_migrate_to_the_same_schema() {
