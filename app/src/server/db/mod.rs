@@ -138,14 +138,20 @@ impl Db {
                 Ok(db)
             }
             Backend::Sqlite => {
+                // No ping before handing out a connection (sqlx's default): a connection
+                // to a local file does not go stale, and the ping is one more round trip to
+                // the connection's thread per query. Those hand-offs (thread wake-ups) are
+                // the largest cost of a signed-in page in `perf`.
                 let write = AnyPoolOptions::new()
                     .max_connections(1)
+                    .test_before_acquire(false)
                     .after_connect(sqlite_writer_pragmas)
                     .connect_with(options.clone())
                     .await
                     .map_err(fail)?;
                 let read = AnyPoolOptions::new()
                     .max_connections(READERS)
+                    .test_before_acquire(false)
                     .after_connect(sqlite_reader_pragmas)
                     .connect_with(options)
                     .await
