@@ -84,14 +84,26 @@ pub(crate) async fn groups_of(
 }
 
 pub(crate) async fn add_to_group(tx: &mut Tx, group_id: i64, user_id: i64) -> Result<(), AppError> {
-    sqlx::query(
-        "INSERT INTO group_members (group_id, user_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    )
-    .bind(group_id)
-    .bind(user_id)
-    .bind(now_ms())
-    .execute(&mut **tx)
-    .await?;
+    add_to_groups(tx, &[(group_id, user_id)]).await
+}
+
+/// Group memberships per statement of [`add_to_groups`].
+const GROUP_CHUNK: usize = 2_000;
+
+/// [`add_to_group`] for many (group, user) pairs (an import's batch), in multi-row statements.
+pub(crate) async fn add_to_groups(tx: &mut Tx, pairs: &[(i64, i64)]) -> Result<(), AppError> {
+    let now = now_ms();
+    for chunk in pairs.chunks(GROUP_CHUNK) {
+        let sql = Backend::of(tx).positional(format!(
+            "INSERT INTO group_members (group_id, user_id, added_at) VALUES {} ON CONFLICT DO NOTHING",
+            rows_marks(1, chunk.len(), 3)
+        ));
+        let mut q = sqlx::query(&sql);
+        for (group_id, user_id) in chunk {
+            q = q.bind(*group_id).bind(*user_id).bind(now);
+        }
+        q.execute(&mut **tx).await?;
+    }
     Ok(())
 }
 

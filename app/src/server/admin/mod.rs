@@ -17,7 +17,7 @@
 use super::audit::{self, Actor, Event};
 use super::auth::Principal;
 use super::store::sync_memberships;
-use super::util::now_ms;
+use super::util::{now_ms, rows_marks};
 use super::{Backend, Db};
 use crate::model::{
     ActivityItem, AppError, BulkAction, BulkSummary, Guard, MembershipInfo, Page, Permission,
@@ -39,7 +39,7 @@ pub use credentials::{
 };
 pub use detail::{activity, detail, ACTIVITY_PAGE};
 pub use edit::update;
-pub(crate) use edit::{add_to_group, find_groups, find_role};
+pub(crate) use edit::{add_to_group, add_to_groups, find_groups, find_role};
 pub use status::{delete, remove_from_project, revoke_sessions, set_status};
 
 pub(crate) type Tx = Transaction<'static, Any>;

@@ -17,8 +17,6 @@ use std::collections::{HashMap, HashSet};
 const BATCH: i64 = 250;
 /// How long a job's claim on an import lasts without a batch renewing it.
 const LEASE_MS: i64 = 30_000;
-/// Group memberships per statement (a row may carry many groups).
-const GROUP_CHUNK: usize = 2_000;
 
 /// What the job needs to know once.
 struct Job {
@@ -47,8 +45,8 @@ pub async fn run_batches(state: &AppState, id: i64, batches: usize) -> Result<()
     let Some(mut job) = claim(state, id, &owner).await? else {
         return Ok(());
     };
-    // Where the last batch ended: each batch starts there, rather than skipping every row
-    // already done (a quadratic walk through rows that the job's own updates keep in the WAL).
+    // Where the last batch ended: each batch starts there, rather than walking past every
+    // row already done (quadratic over the import).
     let mut after = 0i64;
     for _ in 0..batches {
         let batch = sqlx::query(&format!(
@@ -319,17 +317,7 @@ async fn invite_batch(
         .iter()
         .flat_map(|c| c.grant.group_ids.iter().map(|g| (*g, c.user_id)))
         .collect();
-    for chunk in pairs.chunks(GROUP_CHUNK) {
-        let sql = Backend::of(tx).positional(format!(
-            "INSERT INTO group_members (group_id, user_id, added_at) VALUES {} ON CONFLICT DO NOTHING",
-            rows_marks(1, chunk.len(), 3)
-        ));
-        let mut q = sqlx::query(&sql);
-        for (g, u) in chunk {
-            q = q.bind(*g).bind(*u).bind(now);
-        }
-        q.execute(&mut **tx).await?;
-    }
+    admin::add_to_groups(tx, &pairs).await?;
 
     let items: Vec<Issue> = invited
         .iter()
