@@ -14,8 +14,9 @@ import { hydrated, signIn } from './helpers';
 // hydration only, one JSON reader: vendor/tachys/ROSTER.md, app/src/codec.rs), so this limit is a ratchet just above it: the
 // bundle cannot grow while the rest of the cut is made. Lower it with every cut. Raised once, by
 // 2 kB, for what #11 put on this very page ("Import users", "Export users", "Export selected" and
-// their styles).
-const FIRST_PAGE_BUDGET = 289_000;
+// their styles), and by 1 kB for #12's item 5 on the same page (a search left while its rows
+// are on the way aborts its request: `futures::future::Abortable`, 288.3 -> 289.1 kB).
+const FIRST_PAGE_BUDGET = 290_000;
 const ALL_CHUNKS_BUDGET = 600_000;
 
 const pkg = path.resolve(__dirname, '../../target/site/pkg');

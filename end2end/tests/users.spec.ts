@@ -65,6 +65,45 @@ test('search filters as you type, lives in the URL and clears', async ({ page })
   await expect(rows).toHaveCount(20);
 });
 
+test('a search left while its rows are on the way is aborted, not waited for', async ({ page }) => {
+  await openUsers(page);
+  // Hold the first search's answer back, as a slow server would; let the others through.
+  let held = 0;
+  await page.route('**/api/users?*', async (route) => {
+    if (new URL(route.request().url()).searchParams.toString().includes('exa') && !held++) {
+      await new Promise((r) => setTimeout(r, 3_000));
+      await route.continue().catch(() => {});
+      return;
+    }
+    await route.continue();
+  });
+  const aborted: string[] = [];
+  page.on('requestfailed', (r) => {
+    if (r.url().includes('/api/users?')) aborted.push(r.failure()?.errorText ?? '');
+  });
+  // The superseded answer must never show, not even for a frame.
+  await page.evaluate(() => {
+    (window as any).errorShown = false;
+    new MutationObserver(() => {
+      if (document.querySelector('.error-state')) (window as any).errorShown = true;
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+  const search = page.getByRole('searchbox', { name: 'Search users' });
+  await search.fill('exa');
+  await expect(page).toHaveURL(/[?&]q=exa(&|$)/);
+  await expect.poll(() => held).toBe(1);
+  await search.fill('example.org');
+  await expect(page).toHaveURL(/[?&]q=example\.org(&|$)/);
+  await expect.poll(() => aborted.length).toBe(1);
+  expect(aborted[0]).toContain('ERR_ABORTED');
+  const rows = page.locator('table.users-table tbody tr');
+  await expect(rows.first()).toContainText('example.org');
+  for (const row of await rows.all()) {
+    expect((await row.innerText()).toLowerCase()).toContain('example.org');
+  }
+  expect(await page.evaluate(() => (window as any).errorShown)).toBe(false);
+});
+
 test('each filter narrows the rows and survives a reload', async ({ page }) => {
   await openUsers(page);
   await page.getByLabel('Status').selectOption({ label: 'Inactive' });

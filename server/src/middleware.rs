@@ -109,6 +109,8 @@ pub async fn request_context(
     let https = meta.https;
     req.extensions_mut().insert(meta);
     req.extensions_mut().insert(Auth(principal));
+    req.extensions_mut()
+        .insert(app::server::users::RequestDirectory::default());
     let mut res = next.run(req).await;
     if https {
         // Browsers that reached Roster over https keep to it for two years.

@@ -59,11 +59,12 @@ pub async fn groups_page(
             ..Default::default()
         });
     let db = &c.state.db;
+    let dir = c.directory.get(db, project_id).await?;
     let (members, found) = tokio::try_join!(
-        crate::server::users::list(db, project_id, &members),
+        crate::server::users::list_in(db, project_id, &members, &dir),
         async {
             match &find {
-                Some(f) => crate::server::users::list(db, project_id, f)
+                Some(f) => crate::server::users::list_in(db, project_id, f, &dir)
                     .await
                     .map(Some),
                 None => Ok(None),

@@ -37,6 +37,7 @@ pub(crate) mod ctx {
         pub state: AppState,
         pub meta: RequestMeta,
         pub auth: Auth,
+        pub directory: crate::server::users::RequestDirectory,
     }
 
     /// The app state and what the middleware learnt about this request.
@@ -51,6 +52,7 @@ pub(crate) mod ctx {
                 .cloned()
                 .unwrap_or_default(),
             auth: parts.extensions.get::<Auth>().cloned().unwrap_or_default(),
+            directory: parts.extensions.get().cloned().unwrap_or_default(),
         })
     }
 

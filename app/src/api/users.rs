@@ -9,7 +9,8 @@ pub async fn list_users(project: String, query: UserQuery) -> Result<Page<UserRo
     let c = super::ctx::ctx()?;
     let p = c.auth.principal()?;
     let project_id = p.require(Permission::UsersRead, &project)?;
-    let mut page = crate::server::users::list(&c.state.db, project_id, &query).await?;
+    let dir = c.directory.get(&c.state.db, project_id).await?;
+    let mut page = crate::server::users::list_in(&c.state.db, project_id, &query, &dir).await?;
     if p.columns.has(crate::model::UserColumn::Permissions) {
         crate::server::users::fill_permissions(&c.state.db, project_id, &mut page.items).await?;
     }
@@ -37,7 +38,5 @@ pub async fn project_directory(project: String) -> Result<Directory, AppError> {
         .auth
         .principal()?
         .require(Permission::UsersRead, &project)?;
-    Ok(crate::server::users::directory(&c.state.db, project_id)
-        .await?
-        .names())
+    Ok(c.directory.get(&c.state.db, project_id).await?.names())
 }

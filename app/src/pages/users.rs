@@ -6,8 +6,8 @@ use crate::api::{list_users, project_directory};
 use crate::components::{use_toaster, HiddenFields, NoScriptSubmit, Pager, UsersTable};
 use crate::i18n::{Strings, EN};
 use crate::model::{
-    BulkAction, BulkSummary, Columns, Guard, LastSignIn, Status, UserColumn, UserQuery, UserRow,
-    UserSort, Viewer,
+    AppError, BulkAction, BulkSummary, Columns, Guard, LastSignIn, Status, UserColumn, UserQuery,
+    UserRow, UserSort, Viewer,
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -34,11 +34,37 @@ pub fn UsersPage() -> impl IntoView {
         let m = query_map.read();
         UserQuery::from_pairs(|k| m.get(k))
     });
-    // Keyed by (project, view): a newer view's answer always wins over an older one.
+    // Keyed by (project, view): a newer view's answer always wins over an older one. A view
+    // left while its rows are on the way (search as you type) has its request aborted: the
+    // browser drops the fetch and the server the handler, instead of both finishing an answer
+    // nobody reads before the newer one is asked for.
+    type Key = (String, UserQuery);
+    let in_flight = StoredValue::new(None::<(Key, futures::future::AbortHandle)>);
     let users = crate::codec::resource(
         move || (slug.get(), view_state.get()),
-        |(p, q)| list_users(p, q),
+        move |key: Key| {
+            let (handle, registration) = futures::future::AbortHandle::new_pair();
+            in_flight.set_value(Some((key.clone(), handle)));
+            let (p, q) = key;
+            async move {
+                futures::future::Abortable::new(list_users(p, q), registration)
+                    .await
+                    // Never shown: the resource asks for the newer view at once.
+                    .unwrap_or_else(|_| Err(AppError::Network("superseded".into())))
+            }
+        },
     );
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        let now = (slug.get(), view_state.get());
+        in_flight.update_value(|f| {
+            if f.as_ref().is_some_and(|(key, _)| *key != now) {
+                if let Some((_, handle)) = f.take() {
+                    handle.abort();
+                }
+            }
+        });
+    });
     let directory = crate::codec::resource(move || slug.get(), project_directory);
 
     // Selected rows; a new view (page, filter, sort) starts with none.

@@ -381,41 +381,30 @@ pub fn step_message(step: RequiredStep) -> &'static str {
 }
 
 /// The step the person must take first, if any: a temporary password to replace, or
-/// two-factor authentication that a project they administer requires.
-pub(crate) async fn required_step(
-    db: &super::Db,
-    user_id: i64,
+/// two-factor authentication that a project they administer requires (`require_admin_2fa`,
+/// the ids of their projects that do) while they have none.
+pub(crate) fn required_step(
     must_change_password: bool,
+    has_two_factor: bool,
     projects: &[ProjectSummary],
-) -> Result<Option<RequiredStep>, AppError> {
+    require_admin_2fa: &[i64],
+) -> Option<RequiredStep> {
     if must_change_password {
-        return Ok(Some(RequiredStep::ChangePassword));
+        return Some(RequiredStep::ChangePassword);
     }
     // Administrators: anyone holding a users:*, roles, groups or project permission there.
-    let admin_of: Vec<String> = projects
-        .iter()
-        .filter(|p| {
-            p.permissions.iter().any(|x| {
-                x.starts_with("users:")
-                    || x == "roles:manage"
-                    || x == "groups:manage"
-                    || x == "project:manage"
-            })
+    let administers = |p: &&ProjectSummary| {
+        p.permissions.iter().any(|x| {
+            x.starts_with("users:")
+                || x == "roles:manage"
+                || x == "groups:manage"
+                || x == "project:manage"
         })
-        .map(|p| p.id.to_string())
-        .collect();
-    if admin_of.is_empty() {
-        return Ok(None);
-    }
-    // Project ids come from the database (integers), so inlining them is safe.
-    let needed: Option<i64> = sqlx::query_scalar(&format!(
-        "SELECT p.id FROM projects p WHERE p.require_admin_2fa <> 0 AND p.id IN ({}) \
-           AND NOT EXISTS (SELECT 1 FROM totp_secrets t WHERE t.user_id = $1 AND t.enabled_at IS NOT NULL) \
-         LIMIT 1",
-        admin_of.join(",")
-    ))
-    .bind(user_id)
-    .fetch_optional(db.pool())
-    .await?;
-    Ok(needed.map(|_| RequiredStep::SetUpTwoFactor))
+    };
+    let needed = !has_two_factor
+        && projects
+            .iter()
+            .filter(administers)
+            .any(|p| require_admin_2fa.contains(&p.id));
+    needed.then_some(RequiredStep::SetUpTwoFactor)
 }

@@ -224,8 +224,10 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
     let now = now_ms();
     let row = sqlx::query(
         "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email, u.is_superadmin, u.status, \
-                u.first_name, u.last_name, u.language, u.theme, u.must_change_password, u.list_columns \
+                u.first_name, u.last_name, u.language, u.theme, u.must_change_password, u.list_columns, \
+                t.enabled_at AS two_factor_at \
            FROM sessions s JOIN users u ON u.id = s.user_id \
+           LEFT JOIN totp_secrets t ON t.user_id = u.id \
           WHERE s.token_hash = $1 AND s.revoked_at IS NULL",
     )
     .bind(hash_token(token))
@@ -253,11 +255,14 @@ pub async fn authenticate(state: &AppState, token: &str) -> Result<Option<Princi
     }
     let user_id: i64 = row.try_get("user_id")?;
     let is_superadmin = row.try_get::<i64, _>("is_superadmin")? != 0;
-    let projects = store::project_permissions(&state.db, user_id, is_superadmin).await?;
-    let must_change = row.try_get::<i64, _>("must_change_password")? != 0;
-    let required =
-        super::account::required_step(&state.db, user_id, must_change, &projects).await?;
-    principal_from(&row, user_id, session_id, projects, required).map(Some)
+    let access = store::project_access(&state.db, user_id, is_superadmin).await?;
+    let required = super::account::required_step(
+        row.try_get::<i64, _>("must_change_password")? != 0,
+        row.try_get::<Option<i64>, _>("two_factor_at")?.is_some(),
+        &access.projects,
+        &access.require_admin_2fa,
+    );
+    principal_from(&row, user_id, session_id, access.projects, required).map(Some)
 }
 
 /// A principal from a `users` row (its email, names, language, theme, superadmin flag and

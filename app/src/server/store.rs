@@ -146,34 +146,58 @@ pub async fn project_permissions(
     user_id: i64,
     is_superadmin: bool,
 ) -> Result<Vec<ProjectSummary>, AppError> {
+    Ok(project_access(db, user_id, is_superadmin).await?.projects)
+}
+
+/// A user's projects as [`project_permissions`] reads them, and which of those require
+/// administrators to use two-factor authentication: one statement for both, as every signed-in
+/// request needs them.
+pub struct ProjectAccess {
+    pub projects: Vec<ProjectSummary>,
+    pub require_admin_2fa: Vec<i64>,
+}
+
+pub async fn project_access(
+    db: &Db,
+    user_id: i64,
+    is_superadmin: bool,
+) -> Result<ProjectAccess, AppError> {
     let mut by_project: BTreeMap<i64, ProjectSummary> = BTreeMap::new();
+    let mut require_admin_2fa = Vec::new();
     if is_superadmin {
-        let rows = sqlx::query("SELECT id, slug, name FROM projects ORDER BY name, id")
-            .fetch_all(db.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT id, slug, name, require_admin_2fa FROM projects ORDER BY name, id")
+                .fetch_all(db.pool())
+                .await?;
         let all: Vec<String> = ALL_PERMISSIONS
             .iter()
             .map(|p| p.as_str().to_string())
             .collect();
-        return rows
-            .into_iter()
-            .map(|r| {
-                Ok(ProjectSummary {
-                    id: r.try_get("id")?,
-                    slug: r.try_get("slug")?,
-                    name: r.try_get("name")?,
-                    permissions: all.clone(),
-                })
-            })
-            .collect();
+        let mut projects = Vec::with_capacity(rows.len());
+        for r in rows {
+            let id: i64 = r.try_get("id")?;
+            if r.try_get::<i64, _>("require_admin_2fa")? != 0 {
+                require_admin_2fa.push(id);
+            }
+            projects.push(ProjectSummary {
+                id,
+                slug: r.try_get("slug")?,
+                name: r.try_get("name")?,
+                permissions: all.clone(),
+            });
+        }
+        return Ok(ProjectAccess {
+            projects,
+            require_admin_2fa,
+        });
     }
     let rows = sqlx::query(
-        "SELECT p.id, p.slug, p.name, rp.permission FROM memberships m \
+        "SELECT p.id, p.slug, p.name, p.require_admin_2fa, rp.permission FROM memberships m \
            JOIN projects p ON p.id = m.project_id \
            JOIN role_permissions rp ON rp.role_id = m.role_id \
           WHERE m.user_id = $1 AND m.status <> 'invited' \
          UNION \
-         SELECT p.id, p.slug, p.name, gp.permission FROM group_members gm \
+         SELECT p.id, p.slug, p.name, p.require_admin_2fa, gp.permission FROM group_members gm \
            JOIN groups g ON g.id = gm.group_id \
            JOIN memberships m ON m.project_id = g.project_id AND m.user_id = gm.user_id \
            JOIN projects p ON p.id = g.project_id \
@@ -185,12 +209,20 @@ pub async fn project_permissions(
     .await?;
     for r in rows {
         let id: i64 = r.try_get("id")?;
-        let entry = by_project.entry(id).or_insert(ProjectSummary {
-            id,
-            slug: r.try_get("slug")?,
-            name: r.try_get("name")?,
-            permissions: Vec::new(),
-        });
+        let entry = match by_project.entry(id) {
+            std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::btree_map::Entry::Vacant(e) => {
+                if r.try_get::<i64, _>("require_admin_2fa")? != 0 {
+                    require_admin_2fa.push(id);
+                }
+                e.insert(ProjectSummary {
+                    id,
+                    slug: r.try_get("slug")?,
+                    name: r.try_get("name")?,
+                    permissions: Vec::new(),
+                })
+            }
+        };
         entry.permissions.push(r.try_get("permission")?);
     }
     let mut out: Vec<ProjectSummary> = by_project.into_values().collect();
@@ -199,7 +231,10 @@ pub async fn project_permissions(
         p.permissions.dedup();
     }
     out.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    Ok(out)
+    Ok(ProjectAccess {
+        projects: out,
+        require_admin_2fa,
+    })
 }
 
 /// A person as the console shell sees them (profile plus the projects they can manage), read

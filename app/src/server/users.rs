@@ -31,6 +31,34 @@ impl ProjectDirectory {
     }
 }
 
+/// A project's directory read at most once per request: the users page's filters and its
+/// list both need it, and a server render asks for both at once. The server's middleware puts
+/// one in every request's extensions; only reads go through it.
+#[derive(Clone, Default)]
+pub struct RequestDirectory(
+    std::sync::Arc<tokio::sync::OnceCell<(i64, std::sync::Arc<ProjectDirectory>)>>,
+);
+
+impl RequestDirectory {
+    pub async fn get(
+        &self,
+        db: &Db,
+        project_id: i64,
+    ) -> Result<std::sync::Arc<ProjectDirectory>, AppError> {
+        let (id, dir) = self
+            .0
+            .get_or_try_init(|| async {
+                Ok::<_, AppError>((project_id, directory(db, project_id).await?.into()))
+            })
+            .await?;
+        if *id == project_id {
+            Ok(dir.clone())
+        } else {
+            Ok(directory(db, project_id).await?.into())
+        }
+    }
+}
+
 pub async fn directory(db: &Db, project_id: i64) -> Result<ProjectDirectory, AppError> {
     let roles = sqlx::query_as("SELECT id, name FROM roles WHERE project_id = $1 ORDER BY id");
     let groups =
@@ -225,16 +253,35 @@ pub async fn list(db: &Db, project_id: i64, q: &UserQuery) -> Result<Page<UserRo
     list_with(db, project_id, q, SearchPath::Auto).await
 }
 
+/// [`list`] with the project's directory already read.
+pub async fn list_in(
+    db: &Db,
+    project_id: i64,
+    q: &UserQuery,
+    dir: &ProjectDirectory,
+) -> Result<Page<UserRow>, AppError> {
+    list_given(db, project_id, q, dir, SearchPath::Auto).await
+}
+
 async fn list_with(
     db: &Db,
     project_id: i64,
     q: &UserQuery,
     path: SearchPath,
 ) -> Result<Page<UserRow>, AppError> {
+    list_given(db, project_id, q, &directory(db, project_id).await?, path).await
+}
+
+async fn list_given(
+    db: &Db,
+    project_id: i64,
+    q: &UserQuery,
+    dir: &ProjectDirectory,
+    path: SearchPath,
+) -> Result<Page<UserRow>, AppError> {
     // The server function takes the view as the client sent it; the bounds hold here.
     let q = &q.bounded();
-    let dir = directory(db, project_id).await?;
-    let Some(plan) = plan_list(db, project_id, q, &dir, path).await? else {
+    let Some(plan) = plan_list(db, project_id, q, dir, path).await? else {
         return Ok(Page {
             items: Vec::new(),
             total: 0,
@@ -292,7 +339,7 @@ async fn list_with(
             (count_row.try_get::<i64, _>(0)?, read_ids(key_rows)?)
         }
     };
-    let items = rows_for(db, project_id, &ids, &dir).await?;
+    let items = rows_for(db, project_id, &ids, dir).await?;
     let more = plan.bounded && total as u64 > count_cap(q);
     Ok(Page {
         items,
