@@ -2,6 +2,11 @@
 //! configuration and the demo-data seeder.
 #![recursion_limit = "256"]
 
+/// mimalloc rather than glibc's malloc, for the server, its tests and benchmarks alike: under
+/// load glibc's arenas spent ~19% of a signed-in page's CPU in `perf` (README, Performance).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod assets;
 pub mod audit;
 pub mod config;
