@@ -347,7 +347,7 @@ pub async fn sign_ins(
             let device = if ua.is_empty() {
                 String::new()
             } else {
-                let (browser, os, device) = super::auth::parse_user_agent(&ua);
+                let (browser, os, device) = super::user_agent::parse_user_agent(&ua);
                 format!("{browser} on {os} ({})", device.to_lowercase())
             };
             let ip: String = r.try_get("ip")?;

@@ -308,7 +308,7 @@ fn item(
         target_email: r.try_get("target_email")?,
         project: project.map(|_| slug.to_string()),
         location: super::geoip::location(geo, &ip),
-        device: super::auth::device_label(&user_agent),
+        device: super::user_agent::device_label(&user_agent),
         ip,
         user_agent,
         details: r.try_get("details")?,

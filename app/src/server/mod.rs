@@ -25,6 +25,7 @@ pub mod state;
 pub mod store;
 pub mod throttle;
 pub mod two_factor;
+pub mod user_agent;
 pub mod users;
 pub mod util;
 

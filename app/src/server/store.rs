@@ -157,6 +157,25 @@ pub struct ProjectAccess {
     pub require_admin_2fa: Vec<i64>,
 }
 
+/// A project's summary from a row of its id, slug, name and two-factor rule; the rule is
+/// noted in `require_admin_2fa`.
+fn summary_of(
+    r: &sqlx::any::AnyRow,
+    permissions: Vec<String>,
+    require_admin_2fa: &mut Vec<i64>,
+) -> Result<ProjectSummary, sqlx::Error> {
+    let id: i64 = r.try_get("id")?;
+    if r.try_get::<i64, _>("require_admin_2fa")? != 0 {
+        require_admin_2fa.push(id);
+    }
+    Ok(ProjectSummary {
+        id,
+        slug: r.try_get("slug")?,
+        name: r.try_get("name")?,
+        permissions,
+    })
+}
+
 pub async fn project_access(
     db: &Db,
     user_id: i64,
@@ -173,19 +192,10 @@ pub async fn project_access(
             .iter()
             .map(|p| p.as_str().to_string())
             .collect();
-        let mut projects = Vec::with_capacity(rows.len());
-        for r in rows {
-            let id: i64 = r.try_get("id")?;
-            if r.try_get::<i64, _>("require_admin_2fa")? != 0 {
-                require_admin_2fa.push(id);
-            }
-            projects.push(ProjectSummary {
-                id,
-                slug: r.try_get("slug")?,
-                name: r.try_get("name")?,
-                permissions: all.clone(),
-            });
-        }
+        let projects = rows
+            .iter()
+            .map(|r| summary_of(r, all.clone(), &mut require_admin_2fa))
+            .collect::<Result<_, _>>()?;
         return Ok(ProjectAccess {
             projects,
             require_admin_2fa,
@@ -212,15 +222,7 @@ pub async fn project_access(
         let entry = match by_project.entry(id) {
             std::collections::btree_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::btree_map::Entry::Vacant(e) => {
-                if r.try_get::<i64, _>("require_admin_2fa")? != 0 {
-                    require_admin_2fa.push(id);
-                }
-                e.insert(ProjectSummary {
-                    id,
-                    slug: r.try_get("slug")?,
-                    name: r.try_get("name")?,
-                    permissions: Vec::new(),
-                })
+                e.insert(summary_of(&r, Vec::new(), &mut require_admin_2fa)?)
             }
         };
         entry.permissions.push(r.try_get("permission")?);

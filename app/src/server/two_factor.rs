@@ -567,7 +567,7 @@ pub async fn verify_challenge(
     let session = super::auth::open_session(&mut tx, state, meta, user_id, real_now).await?;
     let device_token =
         super::devices::remember(&mut tx, user_id, row.try_get("device_id")?, real_now).await?;
-    let (browser, os, device) = super::auth::parse_user_agent(&meta.user_agent);
+    let (browser, os, device) = super::user_agent::parse_user_agent(&meta.user_agent);
     audit::record(
         &mut tx,
         &actor,

@@ -216,7 +216,7 @@ pub async fn activity(
         .into_iter()
         .map(|r| {
             let ua: String = r.try_get("user_agent")?;
-            let device = crate::server::auth::device_label(&ua);
+            let device = crate::server::user_agent::device_label(&ua);
             let ip: String = r.try_get("ip")?;
             Ok(ActivityItem {
                 id: r.try_get("id")?,
