@@ -344,12 +344,7 @@ pub async fn sign_ins(
         .into_iter()
         .map(|r| {
             let ua: String = r.try_get("user_agent")?;
-            let device = if ua.is_empty() {
-                String::new()
-            } else {
-                let (browser, os, device) = super::user_agent::parse_user_agent(&ua);
-                format!("{browser} on {os} ({})", device.to_lowercase())
-            };
+            let device = super::user_agent::device_label(&ua);
             let ip: String = r.try_get("ip")?;
             Ok(SignInEvent {
                 at: r.try_get("at")?,
