@@ -43,6 +43,29 @@ fn rss_mb() -> (u64, u64) {
     (field("RssAnon:"), field("RssFile:"))
 }
 
+/// `line` with each literal list of ids (PostgreSQL's plans write up to 20,000 into the
+/// query) shortened to its length.
+fn elide_ids(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find("IN (") {
+        let (head, tail) = rest.split_at(at + 4);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| !(c.is_ascii_digit() || c == ','))
+            .unwrap_or(tail.len());
+        let n = tail[..end].split(',').filter(|s| !s.is_empty()).count();
+        if n > 3 {
+            out.push_str(&format!("{n} ids"));
+        } else {
+            out.push_str(&tail[..end]);
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A SQL `VALUES` list of `(k, 'name')` for a word list.
 fn values(words: &[&str]) -> String {
     words
@@ -485,7 +508,7 @@ async fn run(backend: Backend, n: u64) {
             describe(&t.q)
         );
         for line in users::explain(app.db(), pid, &t.q).await.unwrap() {
-            println!("      {line}");
+            println!("      {}", elide_ids(&line));
         }
     }
     let (anon, file) = rss_mb();

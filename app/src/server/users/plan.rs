@@ -9,21 +9,33 @@ pub(super) const SAMPLE: i64 = 1_000;
 /// read in order and tested.
 pub(super) const SET_ROW_COST: u64 = 2;
 
-/// Whether reading `wanted` matches off the view's index in order, testing each row, is
-/// expected to cost less than collecting every match of the `project`'s rows and sorting
-/// them, judging by `hits` of `sampled` rows: wanted / density rows read in order, against
-/// density × project rows collected.
-pub(super) fn scan_is_cheaper(sampled: u64, hits: u64, wanted: u64, project: u64) -> bool {
-    hits > 0
-        && wanted.saturating_mul(sampled) / hits
-            <= SET_ROW_COST.saturating_mul(hits).saturating_mul(project) / sampled.max(1)
+/// Whether reading the view's index in order, testing each row, is expected to cost less
+/// than collecting the needle's matches and sorting them, judging by `sampled` rows of the
+/// view's order of which `hits` pass the view's filters and the needle and `matches` the
+/// needle alone. In order, rows are read until `wanted` pass, at the sampled rate, and never
+/// more than the `range` the index holds for the view; collected, every match among the
+/// `project` rows the set is drawn from (the whole project, or the view's status or role for
+/// a prefix) is looked up, filtered and sorted.
+pub(super) fn scan_is_cheaper(
+    sampled: u64,
+    hits: u64,
+    matches: u64,
+    wanted: u64,
+    range: u64,
+    project: u64,
+) -> bool {
+    let scan = match hits {
+        0 => range,
+        _ => (wanted.saturating_mul(sampled) / hits).min(range),
+    };
+    scan <= SET_ROW_COST.saturating_mul(matches).saturating_mul(project) / sampled.max(1)
 }
 
-/// Whether reading the view in order, testing each row, is expected to reach `wanted`
-/// matches within [`SCAN_BUDGET`] rows, judging by the first [`SAMPLE`] rows of the view's
-/// order (its status or role range, read off `from`) and how many of them pass `filter` and
-/// `test`. Sampling in the view's order, not the project's, sees matches that cluster
-/// (a name's start, sorted by name) where the scan will meet them.
+/// Whether reading the view in order, testing each row, is expected to cost less than a
+/// collected set ([`scan_is_cheaper`]), judging by the first [`SAMPLE`] rows of the view's
+/// order (its status or role range of `range` rows, read off `from`) and how many of them
+/// pass `filter` and `test`. Sampling in the view's order, not the project's, sees matches
+/// that cluster (a name's start, sorted by name) where the scan will meet them.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn scan_is_cheaper_in_order(
     db: &Db,
@@ -34,32 +46,63 @@ pub(super) async fn scan_is_cheaper_in_order(
     test: &str,
     binds: &[Bind],
     wanted: u64,
+    range: u64,
     project: u64,
 ) -> Result<bool, AppError> {
     // The range's values are an enum's text and integers: safe to inline, and the binds stay
     // those of the filter and test.
-    let mut range = String::from("m.project_id = $1");
+    let mut bounds = String::from("m.project_id = $1");
     if let Some(s) = q.status {
-        range += &format!(" AND m.status = '{}'", s.as_str());
+        bounds += &format!(" AND m.status = '{}'", s.as_str());
     }
     if let Some(r) = role_id {
-        range += &format!(" AND m.role_id = {r}");
+        bounds += &format!(" AND m.role_id = {r}");
     }
     let order = order_by(q.sort, q.desc);
     let sql = format!(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {filter} AND {test} THEN 1 ELSE 0 END), 0) AS BIGINT) \
-           FROM (SELECT m.* FROM {from} WHERE {range} ORDER BY {order} LIMIT {SAMPLE}) AS m"
+        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {filter} AND {test} THEN 1 ELSE 0 END), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN {test} THEN 1 ELSE 0 END), 0) AS BIGINT) \
+           FROM (SELECT m.* FROM {from} WHERE {bounds} ORDER BY {order} LIMIT {SAMPLE}) AS m"
     );
-    let (sampled, hits): (i64, i64) = bind_all(sqlx::query(&sql), binds)
+    let (sampled, hits, matches): (i64, i64, i64) = bind_all(sqlx::query(&sql), binds)
         .fetch_one(db.pool())
         .await
-        .and_then(|r| Ok((r.try_get(0)?, r.try_get(1)?)))?;
+        .and_then(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))?;
     // The whole view fits in the sample: reading it is cheap whatever it holds.
-    Ok(sampled < SAMPLE || scan_is_cheaper(sampled as u64, hits as u64, wanted, project))
+    Ok(sampled < SAMPLE
+        || scan_is_cheaper(
+            sampled as u64,
+            hits as u64,
+            matches as u64,
+            wanted,
+            range,
+            project,
+        ))
 }
 
 /// The most trigram matches PostgreSQL's list takes as literal ids (see `plan_list`).
 pub(super) const PG_SET_MAX: u64 = 20_000;
+
+/// PostgreSQL: the ids a set's `query` returns (it reads at most [`PG_SET_MAX`] + 1),
+/// as a test of `m.user_id` to write into the view's query; None when there are more.
+/// Its planner misjudges such sets as subqueries (see `plan_list`).
+async fn pg_id_test(db: &Db, query: AnyQuery<'_>) -> Result<Option<String>, AppError> {
+    let ids: Vec<i64> = query
+        .fetch_all(db.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_, _>>()?;
+    Ok(match ids.len() as u64 {
+        0 => Some("1 = 0".into()),
+        // Integers from the database: safe to inline.
+        n if n <= PG_SET_MAX => Some(format!(
+            "m.user_id IN ({})",
+            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+        )),
+        _ => None,
+    })
+}
 
 /// Up to this many rows (the count's cap), a counted view reads its page and its count in
 /// one query.
@@ -79,12 +122,27 @@ pub(super) enum SearchPath {
     Scan,
 }
 
-/// The queries of one users-list view: the page's ids and the total, with their binds.
-pub(super) struct ListPlan {
+/// One read of a view's rows.
+pub(super) struct Arm {
     /// `memberships m`, with the index to read it by when that is chosen here.
     pub(super) from: String,
     /// The rows' test, over `memberships m`.
     pub(super) filter: String,
+}
+
+/// The range a short needle's set is drawn from.
+#[derive(Debug, Clone, Copy)]
+enum PrefixScope {
+    Status(Status),
+    Role(i64),
+}
+
+/// The queries of one users-list view: the page's ids and the total, with their binds.
+pub(super) struct ListPlan {
+    /// The view's rows: one read, or several disjoint ones merged in the view's order (a
+    /// short search sorted by email or name, see `plan_list`).
+    pub(super) arms: Vec<Arm>,
+    pub(super) backend: Backend,
     pub(super) sort: UserSort,
     pub(super) binds: Vec<Bind>,
     pub(super) count_sql: String,
@@ -110,14 +168,70 @@ impl ListPlan {
         (self.select(desc, limit, offset), reversed)
     }
 
-    /// The ids of `limit` rows from `offset` in the view's order (or its reverse).
+    /// The ids of `limit` rows from `offset` in the view's order (or its reverse), in the
+    /// first column.
     pub(super) fn select(&self, desc: bool, limit: u64, offset: u64) -> String {
-        format!(
-            "SELECT m.user_id FROM {} WHERE {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
-            self.from,
-            self.filter,
-            order_by(self.sort, desc)
-        )
+        if let [arm] = &self.arms[..] {
+            return format!(
+                "SELECT m.user_id FROM {} WHERE {} ORDER BY {} LIMIT {limit} OFFSET {offset}",
+                arm.from,
+                arm.filter,
+                order_by(self.sort, desc)
+            );
+        }
+        // Each arm delivers its rows in the view's order (off an index, or sorted when few),
+        // and the union is a merge of them that stops at the limit. A compound's ORDER BY
+        // names its columns by position: the user id first, then the sort's other keys.
+        let keys = sort_keys(self.sort);
+        let columns: Vec<&str> = std::iter::once("m.user_id")
+            .chain(keys.iter().copied().filter(|k| *k != "m.user_id"))
+            .collect();
+        let d = if desc { "DESC" } else { "ASC" };
+        let order = keys
+            .iter()
+            .map(|k| {
+                format!(
+                    "{} {d}",
+                    columns.iter().position(|c| c == k).unwrap_or(0) + 1
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let arms = self
+            .arms
+            .iter()
+            .map(|a| {
+                let arm = format!(
+                    "SELECT {} FROM {} WHERE {}",
+                    columns.join(", "),
+                    a.from,
+                    a.filter
+                );
+                // PostgreSQL merges the arms only when each says how many rows it needs in
+                // which order; otherwise it collects and sorts them all. (SQLite merges
+                // either way, and has no parenthesised arms.)
+                match self.backend {
+                    Backend::Sqlite => arm,
+                    Backend::Postgres => format!(
+                        "({arm} ORDER BY {} LIMIT {})",
+                        order_by(self.sort, desc),
+                        limit + offset
+                    ),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        format!("{arms} ORDER BY {order} LIMIT {limit} OFFSET {offset}")
+    }
+
+    /// Counts the view's rows up to `cap`, in no order.
+    fn count_up_to(arms: &[Arm], cap: u64) -> String {
+        let arms = arms
+            .iter()
+            .map(|a| format!("SELECT 1 FROM {} WHERE {}", a.from, a.filter))
+            .collect::<Vec<_>>()
+            .join(" UNION ALL ");
+        format!("SELECT COUNT(*) FROM ({arms} LIMIT {cap}) AS t")
     }
 
     /// The total when it comes from the counters (read before the page, which it may turn
@@ -134,9 +248,13 @@ impl ListPlan {
 }
 
 /// The index (migrations 0001 and 0016) that reads a project's members in `sort`'s order,
-/// within one status or one role when the view filters by it.
+/// within one status or one role when the view filters by it, or both for the orders their
+/// pair's index holds.
 pub(super) fn scan_index(sort: UserSort, by_status: bool, by_role: bool) -> &'static str {
     match (sort, by_status, by_role) {
+        (UserSort::Created | UserSort::Status | UserSort::Role, true, true) => {
+            "memberships_role_status"
+        }
         (UserSort::Email, true, _) => "memberships_status_email",
         (UserSort::Email, _, true) => "memberships_role_email",
         (UserSort::Email, ..) => "memberships_by_email",
@@ -217,10 +335,11 @@ pub(super) async fn plan_list(
         q.offset() + q.size as u64
     };
     // The project's size and the size of its status and role ranges, from the counters.
-    let (all, of_status, of_role): (i64, i64, i64) = sqlx::query_as(
+    let (all, of_status, of_role, of_both): (i64, i64, i64, i64) = sqlx::query_as(
         "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT), \
                 CAST(COALESCE(SUM(CASE WHEN status = $2 THEN n ELSE 0 END), 0) AS BIGINT), \
-                CAST(COALESCE(SUM(CASE WHEN role_id = $3 THEN n ELSE 0 END), 0) AS BIGINT) \
+                CAST(COALESCE(SUM(CASE WHEN role_id = $3 THEN n ELSE 0 END), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN status = $2 AND role_id = $3 THEN n ELSE 0 END), 0) AS BIGINT) \
            FROM membership_counts WHERE project_id = $1",
     )
     .bind(project_id)
@@ -230,7 +349,14 @@ pub(super) async fn plan_list(
     .await?;
     // Read in order, the rows come off the index of the view's sort, within its status or
     // its role (the smaller) when it has them: a range of `range` rows.
+    // Sorted by when they joined (or by status or role, which the filters fix), one index
+    // holds the rows of a status and role together.
+    let both_index = matches!(
+        q.sort,
+        UserSort::Created | UserSort::Status | UserSort::Role
+    );
     let (by_status, by_role, range) = match (q.status, role_id) {
+        (Some(_), Some(_)) if both_index => (true, true, of_both),
         (Some(_), Some(_)) if of_role < of_status => (false, true, of_role),
         (Some(_), _) => (true, false, of_status),
         (None, Some(_)) => (false, true, of_role),
@@ -301,28 +427,22 @@ pub(super) async fn plan_list(
         // As for the trigram set below: PostgreSQL's planner would turn the group's subquery
         // back into a probe per row read in order, so the members' ids go into the query.
         (GroupPath::Collect, Backend::Postgres, Some(g)) => {
-            let ids: Vec<i64> = sqlx::query_scalar(&format!(
-                "SELECT user_id FROM group_members WHERE group_id = $1 LIMIT {}",
-                PG_SET_MAX + 1
-            ))
-            .bind(g)
-            .fetch_all(db.pool())
+            let ids = pg_id_test(
+                db,
+                sqlx::query(&format!(
+                    "SELECT user_id FROM group_members WHERE group_id = $1 LIMIT {}",
+                    PG_SET_MAX + 1
+                ))
+                .bind(g),
+            )
             .await?;
-            if ids.len() as u64 <= PG_SET_MAX {
-                let mut f = view_filter(project_id, q, dir, now, GroupPath::Collect)
-                    .expect("the same view matched above");
-                // The group's test stays (it is true for these ids); the list leads the plan.
-                if ids.is_empty() {
-                    f.sql += " AND 1 = 0";
-                } else {
-                    let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-                    f.sql += &format!(" AND m.user_id IN ({list})");
-                }
-                f
-            } else {
-                view_filter(project_id, q, dir, now, GroupPath::Collect)
-                    .expect("the same view matched above")
+            let mut f = view_filter(project_id, q, dir, now, GroupPath::Collect)
+                .expect("the same view matched above");
+            // The group's test stays (it is true for these ids); the list leads the plan.
+            if let Some(ids) = ids {
+                f.sql += &format!(" AND {ids}");
             }
+            f
         }
         (GroupPath::Collect, ..) => view_filter(project_id, q, dir, now, GroupPath::Collect)
             .expect("the same view matched above"),
@@ -330,6 +450,85 @@ pub(super) async fn plan_list(
     // Whether the rows are collected from a set (a trigram match, a prefix range, a small
     // group) rather than read in the view's order off an index.
     let mut collected = group_path == GroupPath::Collect;
+    // A short needle sorted by email (or name) is two disjoint reads merged in that order:
+    // the emails that start with it, one range of the email index read in order (within the
+    // status or role when the view has one), and the names that start with it whose email
+    // does not, from the name index, which carries the email so the test needs no row; those
+    // are few (a name and its email usually start alike) and are sorted. The matches cluster
+    // in these orders, so a read in order, testing each row, would pass every row before them,
+    // and a collected set would sort every match (8% of the project for one letter).
+    let merged = match (q.sort, path) {
+        (UserSort::Email, SearchPath::Auto) => Some(("email", "name_key", "memberships_by_name")),
+        (UserSort::Name, SearchPath::Auto) => Some(("name_key", "email", "memberships_by_email")),
+        _ => None,
+    }
+    .filter(|_| !needle.is_empty() && !long && !collected);
+    if let Some((key, other, other_index)) = merged {
+        let (from, to) = prefix_range(&needle);
+        let a = next(&mut binds, Bind::Text(from.clone()));
+        let b = next(&mut binds, Bind::Text(to.clone()));
+        // The other column's matches: the index's own test first, so SQLite reads a row
+        // only for those that pass it.
+        let others = format!(
+            "m.project_id = $1 AND m.{other} >= {a} AND m.{other} < {b} AND NOT (m.{key} >= {a} AND m.{key} < {b})"
+        );
+        let second = match db.backend() {
+            Backend::Sqlite => Arm {
+                from: format!("memberships m INDEXED BY {other_index}"),
+                filter: format!("{others} AND {filter}"),
+            },
+            // PostgreSQL cannot test the index's columns before reading the row, and guesses
+            // that many rows pass: it would read this arm's whole range, or the whole email
+            // index. Its ids are read first (off the index alone) and written into the query.
+            Backend::Postgres => {
+                let ids = pg_id_test(
+                    db,
+                    sqlx::query(&format!(
+                        "SELECT m.user_id FROM memberships m WHERE m.project_id = $1 \
+                           AND m.{other} >= $2 AND m.{other} < $3 AND NOT (m.{key} >= $2 AND m.{key} < $3) LIMIT {}",
+                        PG_SET_MAX + 1
+                    ))
+                    .bind(project_id)
+                    .bind(from.clone())
+                    .bind(to.clone()),
+                )
+                .await?;
+                Arm {
+                    from: "memberships m".to_string(),
+                    filter: format!("{} AND {filter}", ids.unwrap_or(others)),
+                }
+            }
+        };
+        let arms = vec![
+            Arm {
+                from: in_order,
+                filter: format!("{filter} AND m.{key} >= {a} AND m.{key} < {b}"),
+            },
+            second,
+        ];
+        return Ok(Some(ListPlan {
+            count_sql: ListPlan::count_up_to(&arms, count_cap(q) + 1),
+            count_binds: binds.clone(),
+            arms,
+            backend: db.backend(),
+            sort: q.sort,
+            binds,
+            bounded,
+        }));
+    }
+    // A short needle's set is drawn from the narrower of the view's status and role ranges
+    // (their email and name indexes), a trigram set from the whole project: its size, and
+    // the test that keeps a prefix range within it.
+    let prefix_scope = match (q.status, role_id) {
+        (Some(s), Some(_)) if of_status <= of_role => Some((PrefixScope::Status(s), of_status)),
+        (_, Some(r)) => Some((PrefixScope::Role(r), of_role)),
+        (Some(s), None) => Some((PrefixScope::Status(s), of_status)),
+        (None, None) => None,
+    };
+    let set_from = match prefix_scope {
+        Some((_, n)) if !long => n,
+        _ => all,
+    };
     if !needle.is_empty() {
         // A search is a test of each row read in the view's order, or a set of matches
         // collected from an index (the trigram index; for a short needle, the email and name
@@ -353,7 +552,8 @@ pub(super) async fn plan_list(
                     &test,
                     &sample_binds,
                     wanted,
-                    all.max(0) as u64,
+                    range.max(0) as u64,
+                    set_from.max(0) as u64,
                 )
                 .await?
             }
@@ -379,36 +579,57 @@ pub(super) async fn plan_list(
                     // pattern, and for a page of 20 it then prefers reading the sort's index
                     // and testing each row's pattern: seconds for a rare needle.
                     let pattern = format!("%{}%", escape_like(&needle));
-                    let ids: Vec<i64> = sqlx::query_scalar(&format!(
-                        "SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE $1 LIMIT {}",
-                        PG_SET_MAX + 1
-                    ))
-                    .bind(&pattern)
-                    .fetch_all(db.pool())
+                    let ids = pg_id_test(
+                        db,
+                        sqlx::query(&format!(
+                            "SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE $1 LIMIT {}",
+                            PG_SET_MAX + 1
+                        ))
+                        .bind(pattern.clone()),
+                    )
                     .await?;
-                    if ids.is_empty() {
-                        filter += " AND 1 = 0";
-                    } else if ids.len() as u64 <= PG_SET_MAX {
-                        // Integers from the database: safe to inline.
-                        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
-                        filter += &format!(" AND m.user_id IN ({list})");
-                    } else {
-                        let p = next(&mut binds, Bind::Text(pattern));
-                        filter += &format!(
-                            " AND m.user_id IN (SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE {p})"
-                        );
+                    match ids {
+                        Some(ids) => filter += &format!(" AND {ids}"),
+                        None => {
+                            let p = next(&mut binds, Bind::Text(pattern));
+                            filter += &format!(
+                                " AND m.user_id IN (SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE {p})"
+                            );
+                        }
                     }
                 }
             }
         } else {
             // One or two characters say little: as in most consoles, they match the start of
             // the email or of the name, two ranges of indexes the table already sorts by.
+            // Within the view's status or role, each range is read off the index of that
+            // pair (migration 0016).
             let (from, to) = prefix_range(&needle);
             let a = next(&mut binds, Bind::Text(from));
             let b = next(&mut binds, Bind::Text(to));
+            let (within, by_email, by_name) = match prefix_scope.map(|(scope, _)| scope) {
+                // An enum's text and an integer: safe to inline.
+                Some(PrefixScope::Status(s)) => (
+                    format!(" AND p.status = '{}'", s.as_str()),
+                    "memberships_status_email",
+                    "memberships_status_name",
+                ),
+                Some(PrefixScope::Role(r)) => (
+                    format!(" AND p.role_id = {r}"),
+                    "memberships_role_email",
+                    "memberships_role_name",
+                ),
+                None => (String::new(), "memberships_by_email", "memberships_by_name"),
+            };
+            let index = |name: &str| match db.backend() {
+                Backend::Sqlite => format!(" INDEXED BY {name}"),
+                Backend::Postgres => String::new(),
+            };
             filter += &format!(
-                " AND m.user_id IN (SELECT p.user_id FROM memberships p WHERE p.project_id = $1 AND p.email >= {a} AND p.email < {b} \
-                   UNION SELECT p.user_id FROM memberships p WHERE p.project_id = $1 AND p.name_key >= {a} AND p.name_key < {b})"
+                " AND m.user_id IN (SELECT p.user_id FROM memberships p{} WHERE p.project_id = $1{within} AND p.email >= {a} AND p.email < {b} \
+                   UNION SELECT p.user_id FROM memberships p{} WHERE p.project_id = $1{within} AND p.name_key >= {a} AND p.name_key < {b})",
+                index(by_email),
+                index(by_name),
             );
         }
     }
@@ -421,20 +642,18 @@ pub(super) async fn plan_list(
         }
         (true, Backend::Postgres) => "memberships m".to_string(),
     };
+    let arms = vec![Arm { from, filter }];
     let (count_sql, count_binds) = if !bounded {
         counter.clone()
     } else {
         (
-            format!(
-                "SELECT COUNT(*) FROM (SELECT 1 FROM {from} WHERE {filter} LIMIT {}) AS t",
-                count_cap(q) + 1
-            ),
+            ListPlan::count_up_to(&arms, count_cap(q) + 1),
             binds.clone(),
         )
     };
     Ok(Some(ListPlan {
-        from,
-        filter,
+        arms,
+        backend: db.backend(),
         sort: q.sort,
         binds,
         count_sql,
