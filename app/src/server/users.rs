@@ -156,6 +156,9 @@ pub(crate) enum GroupPath {
     Probe,
     /// The group's members are collected first, then filtered and sorted (a small group).
     Collect,
+    /// The rows are the group's own (`group_members m`, which carries its members' list
+    /// columns, migration 0019).
+    Copy,
 }
 
 pub(crate) fn view_filter(
@@ -192,6 +195,7 @@ pub(crate) fn view_filter(
             GroupPath::Collect => format!(
                 " AND m.user_id IN (SELECT gm.user_id FROM group_members gm WHERE gm.group_id = {p})"
             ),
+            GroupPath::Copy => format!(" AND m.group_id = {p}"),
         };
         group_id = Some(*id);
     }

@@ -274,6 +274,20 @@ pub(super) fn scan_index(sort: UserSort, by_status: bool, by_role: bool) -> &'st
     }
 }
 
+/// The index of `group_members` (migration 0019) that reads a group's members in `sort`'s
+/// order, within one status or role when the view has one and the order allows; the other
+/// filters are tested from the index's last columns.
+pub(super) fn group_index(sort: UserSort, by_status: bool, by_role: bool) -> &'static str {
+    match (sort, by_status, by_role) {
+        (UserSort::Email, ..) => "group_members_by_email",
+        (UserSort::Name, ..) => "group_members_by_name",
+        (UserSort::LastSignIn, ..) => "group_members_by_sign_in",
+        (UserSort::Created, true, _) | (UserSort::Status, ..) => "group_members_by_status",
+        (UserSort::Created, _, true) | (UserSort::Role, ..) => "group_members_by_role",
+        (UserSort::Created, ..) => "group_members_by_created",
+    }
+}
+
 /// A needle shorter than this matches the start of an email or name (through the indexes
 /// those columns are sorted by); from this length on, any substring (the trigram index).
 pub const SUBSTRING_FROM: usize = 3;
@@ -328,6 +342,42 @@ pub(super) async fn plan_list(
             cb,
         )
     };
+    // A group's view without search reads the group's own rows, which carry their list
+    // columns (migration 0019), off the index of the view's order: a deep page skips index
+    // entries, as for the project, instead of collecting and sorting a large group or probing
+    // it for each member of the project.
+    if group_id.is_some() && needle.is_empty() {
+        let f = view_filter(project_id, q, dir, now, GroupPath::Copy)
+            .expect("the same view matched above");
+        let from = match db.backend() {
+            Backend::Sqlite => format!(
+                "group_members m INDEXED BY {}",
+                group_index(q.sort, q.status.is_some(), role_id.is_some())
+            ),
+            Backend::Postgres => "group_members m".to_string(),
+        };
+        let arms = vec![Arm {
+            from,
+            filter: f.sql,
+        }];
+        let (count_sql, count_binds) = if bounded {
+            (
+                ListPlan::count_up_to(&arms, count_cap(q) + 1),
+                f.binds.clone(),
+            )
+        } else {
+            counter
+        };
+        return Ok(Some(ListPlan {
+            arms,
+            backend: db.backend(),
+            sort: q.sort,
+            binds: f.binds,
+            count_sql,
+            count_binds,
+            bounded,
+        }));
+    }
     // The rows the page and its count read: up to the count's cap when counted.
     let wanted = if bounded {
         count_cap(q) + q.size as u64
@@ -446,6 +496,7 @@ pub(super) async fn plan_list(
         }
         (GroupPath::Collect, ..) => view_filter(project_id, q, dir, now, GroupPath::Collect)
             .expect("the same view matched above"),
+        (GroupPath::Copy, ..) => unreachable!("a group's copy is read above"),
     };
     // Whether the rows are collected from a set (a trigram match, a prefix range, a small
     // group) rather than read in the view's order off an index.
