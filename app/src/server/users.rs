@@ -152,10 +152,9 @@ pub(crate) struct ViewFilter {
 /// How a group filter reads the group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GroupPath {
-    /// Each row met in the view's order is looked up in the group (a large group).
+    /// Each row of `memberships m` is looked up in the group (the export, which streams
+    /// the project's rows).
     Probe,
-    /// The group's members are collected first, then filtered and sorted (a small group).
-    Collect,
     /// The rows are the group's own (`group_members m`, which carries its members' list
     /// columns, migration 0019).
     Copy,
@@ -191,9 +190,6 @@ pub(crate) fn view_filter(
             // the whole group first.
             GroupPath::Probe => format!(
                 " AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.group_id = {p} AND gm.user_id = m.user_id)"
-            ),
-            GroupPath::Collect => format!(
-                " AND m.user_id IN (SELECT gm.user_id FROM group_members gm WHERE gm.group_id = {p})"
             ),
             GroupPath::Copy => format!(" AND m.group_id = {p}"),
         };

@@ -33,13 +33,15 @@ pub(super) fn scan_is_cheaper(
 
 /// Whether reading the view in order, testing each row, is expected to cost less than a
 /// collected set ([`scan_is_cheaper`]), judging by the first [`SAMPLE`] rows of the view's
-/// order (its status or role range of `range` rows, read off `from`) and how many of them
+/// order (its status or role range of `range` rows, read off `from`, within the group when
+/// the view has one) and how many of them
 /// pass `filter` and `test`. Sampling in the view's order, not the project's, sees matches
 /// that cluster (a name's start, sorted by name) where the scan will meet them.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn scan_is_cheaper_in_order(
     db: &Db,
     q: &UserQuery,
+    group_id: Option<i64>,
     role_id: Option<i64>,
     from: &str,
     filter: &str,
@@ -51,7 +53,10 @@ pub(super) async fn scan_is_cheaper_in_order(
 ) -> Result<bool, AppError> {
     // The range's values are an enum's text and integers: safe to inline, and the binds stay
     // those of the filter and test.
-    let mut bounds = String::from("m.project_id = $1");
+    let mut bounds = match group_id {
+        Some(g) => format!("m.group_id = {g}"),
+        None => String::from("m.project_id = $1"),
+    };
     if let Some(s) = q.status {
         bounds += &format!(" AND m.status = '{}'", s.as_str());
     }
@@ -306,10 +311,11 @@ pub(super) async fn plan_list(
     path: SearchPath,
 ) -> Result<Option<ListPlan>, AppError> {
     let now = crate::server::util::now_ms();
-    let Some(probe) = view_filter(project_id, q, dir, now, GroupPath::Probe) else {
+    // A group's view reads the group's own rows (`group_members m`, see below).
+    let Some(view) = view_filter(project_id, q, dir, now, GroupPath::Copy) else {
         return Ok(None);
     };
-    let (role_id, group_id) = (probe.role_id, probe.group_id);
+    let (role_id, group_id) = (view.role_id, view.group_id);
     let needle = q.q.trim().to_lowercase();
     let long = needle.chars().count() >= SUBSTRING_FROM;
     // No counter knows when people last signed in: that filter is counted like a search.
@@ -346,24 +352,22 @@ pub(super) async fn plan_list(
     // columns (migration 0019), off the index of the view's order: a deep page skips index
     // entries, as for the project, instead of collecting and sorting a large group or probing
     // it for each member of the project.
+    let group_from = || match db.backend() {
+        Backend::Sqlite => format!(
+            "group_members m INDEXED BY {}",
+            group_index(q.sort, q.status.is_some(), role_id.is_some())
+        ),
+        Backend::Postgres => "group_members m".to_string(),
+    };
     if group_id.is_some() && needle.is_empty() {
-        let f = view_filter(project_id, q, dir, now, GroupPath::Copy)
-            .expect("the same view matched above");
-        let from = match db.backend() {
-            Backend::Sqlite => format!(
-                "group_members m INDEXED BY {}",
-                group_index(q.sort, q.status.is_some(), role_id.is_some())
-            ),
-            Backend::Postgres => "group_members m".to_string(),
-        };
         let arms = vec![Arm {
-            from,
-            filter: f.sql,
+            from: group_from(),
+            filter: view.sql,
         }];
         let (count_sql, count_binds) = if bounded {
             (
                 ListPlan::count_up_to(&arms, count_cap(q) + 1),
-                f.binds.clone(),
+                view.binds.clone(),
             )
         } else {
             counter
@@ -372,7 +376,7 @@ pub(super) async fn plan_list(
             arms,
             backend: db.backend(),
             sort: q.sort,
-            binds: f.binds,
+            binds: view.binds,
             count_sql,
             count_binds,
             bounded,
@@ -422,85 +426,27 @@ pub(super) async fn plan_list(
         ),
         Backend::Postgres => "memberships m".to_string(),
     };
-    // A group filter either probes the group for each row read in order, or collects the
-    // group and sorts it: whichever reads fewer rows. In order, the page's rows come at the
-    // rate the group (and the other filters) let through the range, so about
-    // wanted × range / filtered rows are read, never more than the range.
-    let group_path = match (group_id, path) {
-        (Some(g), SearchPath::Auto) => {
-            let (group_size, filtered) = tokio::try_join!(
-                async {
-                    Ok::<i64, AppError>(
-                        sqlx::query_scalar(
-                            "SELECT CAST(COALESCE(SUM(n), 0) AS BIGINT) FROM group_counts WHERE group_id = $1",
-                        )
-                        .bind(g)
-                        .fetch_one(db.pool())
-                        .await?,
-                    )
-                },
-                async {
-                    Ok::<i64, AppError>(
-                        bind_all(sqlx::query(&counter.0), &counter.1)
-                            .fetch_one(db.pool())
-                            .await?
-                            .try_get(0)?,
-                    )
-                },
-            )?;
-            // An exact total turns a page past the middle around (`page_query`): it reads
-            // from the nearer end.
-            let wanted = if bounded {
-                wanted
-            } else {
-                let offset = q
-                    .offset()
-                    .min((filtered.max(0) as u64).saturating_sub(q.offset()));
-                offset + q.size as u64
-            };
-            let read_in_order =
-                (wanted as f64 * range.max(1) as f64 / filtered.max(1) as f64).min(range as f64);
-            if (group_size as f64) < read_in_order {
-                GroupPath::Collect
-            } else {
-                GroupPath::Probe
-            }
+    // A group's view with a search reads the group's copy too: in the view's order off the
+    // group's index, through the group's members of the view's status and role (tested from
+    // the index, so that is the range), or as a set looked up by the group's primary key.
+    let (in_order, range) = match group_id {
+        Some(_) => {
+            let filtered: i64 = bind_all(sqlx::query(&counter.0), &counter.1)
+                .fetch_one(db.pool())
+                .await?
+                .try_get(0)?;
+            (group_from(), filtered)
         }
-        _ => GroupPath::Probe,
+        None => (in_order, range),
     };
     let ViewFilter {
         sql: mut filter,
         mut binds,
         ..
-    } = match (group_path, db.backend(), group_id) {
-        (GroupPath::Probe, ..) => probe,
-        // As for the trigram set below: PostgreSQL's planner would turn the group's subquery
-        // back into a probe per row read in order, so the members' ids go into the query.
-        (GroupPath::Collect, Backend::Postgres, Some(g)) => {
-            let ids = pg_id_test(
-                db,
-                sqlx::query(&format!(
-                    "SELECT user_id FROM group_members WHERE group_id = $1 LIMIT {}",
-                    PG_SET_MAX + 1
-                ))
-                .bind(g),
-            )
-            .await?;
-            let mut f = view_filter(project_id, q, dir, now, GroupPath::Collect)
-                .expect("the same view matched above");
-            // The group's test stays (it is true for these ids); the list leads the plan.
-            if let Some(ids) = ids {
-                f.sql += &format!(" AND {ids}");
-            }
-            f
-        }
-        (GroupPath::Collect, ..) => view_filter(project_id, q, dir, now, GroupPath::Collect)
-            .expect("the same view matched above"),
-        (GroupPath::Copy, ..) => unreachable!("a group's copy is read above"),
-    };
-    // Whether the rows are collected from a set (a trigram match, a prefix range, a small
-    // group) rather than read in the view's order off an index.
-    let mut collected = group_path == GroupPath::Collect;
+    } = view;
+    // Whether the rows are collected from a set (a trigram match, a prefix range) rather
+    // than read in the view's order off an index.
+    let mut collected = false;
     // A short needle sorted by email (or name) is two disjoint reads merged in that order:
     // the emails that start with it, one range of the email index read in order (within the
     // status or role when the view has one), and the names that start with it whose email
@@ -513,7 +459,7 @@ pub(super) async fn plan_list(
         (UserSort::Name, SearchPath::Auto) => Some(("name_key", "email", "memberships_by_email")),
         _ => None,
     }
-    .filter(|_| !needle.is_empty() && !long && !collected);
+    .filter(|_| !needle.is_empty() && !long && group_id.is_none());
     if let Some((key, other, other_index)) = merged {
         let (from, to) = prefix_range(&needle);
         let a = next(&mut binds, Bind::Text(from.clone()));
@@ -590,13 +536,13 @@ pub(super) async fn plan_list(
         let use_set = match path {
             SearchPath::Index => true,
             SearchPath::Scan => false,
-            SearchPath::Auto if collected => false,
             SearchPath::Auto => {
                 let mut sample_binds = binds.clone();
                 let test = search_test(db.backend(), "m", &mut sample_binds, &needle);
                 !scan_is_cheaper_in_order(
                     db,
                     q,
+                    group_id,
                     role_id,
                     &in_order,
                     &filter,
@@ -686,12 +632,16 @@ pub(super) async fn plan_list(
     }
     // A collected set is looked up by the primary key (SQLite is told so, as above: without
     // fresh statistics it may read a whole index instead and probe the set per row).
-    let from = match (collected, db.backend()) {
-        (false, _) => in_order,
-        (true, Backend::Sqlite) => {
+    let from = match (collected, db.backend(), group_id) {
+        (false, ..) => in_order,
+        (true, Backend::Sqlite, None) => {
             "memberships m INDEXED BY sqlite_autoindex_memberships_1".to_string()
         }
-        (true, Backend::Postgres) => "memberships m".to_string(),
+        (true, Backend::Sqlite, Some(_)) => {
+            "group_members m INDEXED BY sqlite_autoindex_group_members_1".to_string()
+        }
+        (true, Backend::Postgres, None) => "memberships m".to_string(),
+        (true, Backend::Postgres, Some(_)) => "group_members m".to_string(),
     };
     let arms = vec![Arm { from, filter }];
     let (count_sql, count_binds) = if !bounded {

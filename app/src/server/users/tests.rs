@@ -640,6 +640,7 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
                 &db,
                 &q,
                 None,
+                None,
                 "memberships m",
                 "m.project_id = $1",
                 &test,
