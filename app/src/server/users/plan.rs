@@ -416,16 +416,6 @@ pub(super) async fn plan_list(
         (None, Some(_)) => (false, true, of_role),
         (None, None) => (false, false, all),
     };
-    // SQLite is told which index: its planner, without fresh statistics for an index (one
-    // added since the last ANALYZE), may pick one that matches the project only and sort
-    // the whole project. PostgreSQL's planner has its statistics.
-    let in_order = match db.backend() {
-        Backend::Sqlite => format!(
-            "memberships m INDEXED BY {}",
-            scan_index(q.sort, by_status, by_role)
-        ),
-        Backend::Postgres => "memberships m".to_string(),
-    };
     // A group's view with a search reads the group's copy too: in the view's order off the
     // group's index, through the group's members of the view's status and role (tested from
     // the index, so that is the range), or as a set looked up by the group's primary key.
@@ -437,16 +427,25 @@ pub(super) async fn plan_list(
                 .try_get(0)?;
             (group_from(), filtered)
         }
-        None => (in_order, range),
+        // SQLite is told which index: its planner, without fresh statistics for an index
+        // (one added since the last ANALYZE), may pick one that matches the project only and
+        // sort the whole project. PostgreSQL's planner has its statistics.
+        None => match db.backend() {
+            Backend::Sqlite => (
+                format!(
+                    "memberships m INDEXED BY {}",
+                    scan_index(q.sort, by_status, by_role)
+                ),
+                range,
+            ),
+            Backend::Postgres => ("memberships m".to_string(), range),
+        },
     };
     let ViewFilter {
         sql: mut filter,
         mut binds,
         ..
     } = view;
-    // Whether the rows are collected from a set (a trigram match, a prefix range) rather
-    // than read in the view's order off an index.
-    let mut collected = false;
     // A short needle sorted by email (or name) is two disjoint reads merged in that order:
     // the emails that start with it, one range of the email index read in order (within the
     // status or role when the view has one), and the names that start with it whose email
@@ -486,8 +485,8 @@ pub(super) async fn plan_list(
                         PG_SET_MAX + 1
                     ))
                     .bind(project_id)
-                    .bind(from.clone())
-                    .bind(to.clone()),
+                    .bind(from)
+                    .bind(to),
                 )
                 .await?;
                 Arm {
@@ -526,13 +525,15 @@ pub(super) async fn plan_list(
         Some((_, n)) if !long => n,
         _ => all,
     };
+    // Whether the rows are collected from a set (a trigram match, a prefix range) rather
+    // than read in the view's order off an index.
+    let mut collected = false;
     if !needle.is_empty() {
         // A search is a test of each row read in the view's order, or a set of matches
         // collected from an index (the trigram index; for a short needle, the email and name
         // ranges) and then sorted. A needle most rows match ("@example.org") is met soon in
         // order; a rare one, or one whose matches all sit further along the order ("kat" by
         // name), is found faster in the index. The first rows in the view's order tell.
-        // Within a collected group the needle is a test of the group's rows.
         let use_set = match path {
             SearchPath::Index => true,
             SearchPath::Scan => false,
@@ -555,7 +556,7 @@ pub(super) async fn plan_list(
                 .await?
             }
         };
-        collected |= use_set;
+        collected = use_set;
         if !use_set {
             filter += &format!(
                 " AND {}",
