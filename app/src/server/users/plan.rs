@@ -6,8 +6,37 @@ use super::*;
 /// Rows of the view's order sampled to estimate how often a needle matches there.
 pub(super) const SAMPLE: i64 = 1_000;
 /// How much more a row costs when collected from a set (looked up, then sorted) than when
-/// read in order and tested.
+/// read in order and tested with a lookup of its row.
 pub(super) const SET_ROW_COST: u64 = 2;
+/// The same when the order's index holds the email and name ([`SEARCH_COVERING`]), so a row
+/// read in order is tested from the index alone: about a third of the cost with a lookup
+/// (measured on a million members: 0.3 µs a row against 1 µs, and 2 µs a collected match).
+pub(super) const COVERED_SET_ROW_COST: u64 = 6;
+
+/// The indexes of a view's order that also hold the email and name (migrations 0018 and
+/// 0020): a search is tested from the index, without the row.
+const SEARCH_COVERING: [&str; 6] = [
+    "memberships_by_created",
+    "memberships_by_last_sign_in",
+    "memberships_by_status",
+    "memberships_by_role",
+    "memberships_by_email",
+    "memberships_by_name",
+];
+
+/// How much more a collected row costs than a row read in order off `index` for the view
+/// `q` ([`SET_ROW_COST`] or [`COVERED_SET_ROW_COST`]). [`scan_index`] picks these indexes
+/// only when they hold the view's status and role; the last-sign-in filter's column only
+/// the sign-in index holds.
+pub(super) fn set_row_cost(q: &UserQuery, index: &str) -> u64 {
+    let covered = SEARCH_COVERING.contains(&index)
+        && (q.last_sign_in.is_none() || index == "memberships_by_last_sign_in");
+    if covered {
+        COVERED_SET_ROW_COST
+    } else {
+        SET_ROW_COST
+    }
+}
 
 /// Whether reading the view's index in order, testing each row, is expected to cost less
 /// than collecting the needle's matches and sorting them, judging by `sampled` rows of the
@@ -15,7 +44,8 @@ pub(super) const SET_ROW_COST: u64 = 2;
 /// needle alone. In order, rows are read until `wanted` pass, at the sampled rate, and never
 /// more than the `range` the index holds for the view; collected, every match among the
 /// `project` rows the set is drawn from (the whole project, or the view's status or role for
-/// a prefix) is looked up, filtered and sorted.
+/// a prefix) is looked up, filtered and sorted, each costing `set_row_cost` rows read in
+/// order.
 pub(super) fn scan_is_cheaper(
     sampled: u64,
     hits: u64,
@@ -23,12 +53,13 @@ pub(super) fn scan_is_cheaper(
     wanted: u64,
     range: u64,
     project: u64,
+    set_row_cost: u64,
 ) -> bool {
     let scan = match hits {
         0 => range,
         _ => (wanted.saturating_mul(sampled) / hits).min(range),
     };
-    scan <= SET_ROW_COST.saturating_mul(matches).saturating_mul(project) / sampled.max(1)
+    scan <= set_row_cost.saturating_mul(matches).saturating_mul(project) / sampled.max(1)
 }
 
 /// Whether reading the view in order, testing each row, is expected to cost less than a
@@ -50,6 +81,7 @@ pub(super) async fn scan_is_cheaper_in_order(
     wanted: u64,
     range: u64,
     project: u64,
+    set_row_cost: u64,
 ) -> Result<bool, AppError> {
     // The range's values are an enum's text and integers: safe to inline, and the binds stay
     // those of the filter and test.
@@ -64,10 +96,24 @@ pub(super) async fn scan_is_cheaper_in_order(
         bounds += &format!(" AND m.role_id = {r}");
     }
     let order = order_by(q.sort, q.desc);
+    // Only the columns the filter and the test read, so an index that holds them answers
+    // the sample without the rows (`SELECT m.*` looked up each of the thousand).
+    let mut columns = String::from("m.project_id, m.email, m.name_key");
+    for (used, column) in [
+        (group_id.is_some(), "m.group_id"),
+        (q.status.is_some(), "m.status"),
+        (role_id.is_some(), "m.role_id"),
+        (q.last_sign_in.is_some(), "m.last_sign_in_at"),
+    ] {
+        if used {
+            columns += ", ";
+            columns += column;
+        }
+    }
     let sql = format!(
         "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {filter} AND {test} THEN 1 ELSE 0 END), 0) AS BIGINT), \
                 CAST(COALESCE(SUM(CASE WHEN {test} THEN 1 ELSE 0 END), 0) AS BIGINT) \
-           FROM (SELECT m.* FROM {from} WHERE {bounds} ORDER BY {order} LIMIT {SAMPLE}) AS m"
+           FROM (SELECT {columns} FROM {from} WHERE {bounds} ORDER BY {order} LIMIT {SAMPLE}) AS m"
     );
     let (sampled, hits, matches): (i64, i64, i64) = bind_all(sqlx::query(&sql), binds)
         .fetch_one(db.pool())
@@ -82,6 +128,7 @@ pub(super) async fn scan_is_cheaper_in_order(
             wanted,
             range,
             project,
+            set_row_cost,
         ))
 }
 
@@ -419,27 +466,25 @@ pub(super) async fn plan_list(
     // A group's view with a search reads the group's copy too: in the view's order off the
     // group's index, through the group's members of the view's status and role (tested from
     // the index, so that is the range), or as a set looked up by the group's primary key.
-    let (in_order, range) = match group_id {
+    let (in_order, range, row_cost) = match group_id {
         Some(_) => {
             let filtered: i64 = bind_all(sqlx::query(&counter.0), &counter.1)
                 .fetch_one(db.pool())
                 .await?
                 .try_get(0)?;
-            (group_from(), filtered)
+            (group_from(), filtered, SET_ROW_COST)
         }
         // SQLite is told which index: its planner, without fresh statistics for an index
         // (one added since the last ANALYZE), may pick one that matches the project only and
         // sort the whole project. PostgreSQL's planner has its statistics.
-        None => match db.backend() {
-            Backend::Sqlite => (
-                format!(
-                    "memberships m INDEXED BY {}",
-                    scan_index(q.sort, by_status, by_role)
-                ),
-                range,
-            ),
-            Backend::Postgres => ("memberships m".to_string(), range),
-        },
+        None => {
+            let index = scan_index(q.sort, by_status, by_role);
+            let from = match db.backend() {
+                Backend::Sqlite => format!("memberships m INDEXED BY {index}"),
+                Backend::Postgres => "memberships m".to_string(),
+            };
+            (from, range, set_row_cost(q, index))
+        }
     };
     let ViewFilter {
         sql: mut filter,
@@ -552,6 +597,7 @@ pub(super) async fn plan_list(
                     wanted,
                     range.max(0) as u64,
                     set_from.max(0) as u64,
+                    row_cost,
                 )
                 .await?
             }

@@ -5,26 +5,83 @@ use crate::server::store::{self, NewUser};
 
 #[test]
 fn the_cheaper_search_path_is_chosen() {
+    let cheaper = |sampled, hits, matches, wanted, range, project| {
+        scan_is_cheaper(sampled, hits, matches, wanted, range, project, SET_ROW_COST)
+    };
     // "smith" at a million users (~1.6%: 16 of 1,000 sampled): 15,000 rows read in order
     // against 32,000 collected.
-    assert!(scan_is_cheaper(1_000, 16, 16, 240, 1_000_000, 1_000_000));
+    assert!(cheaper(1_000, 16, 16, 240, 1_000_000, 1_000_000));
     // A rare needle, or none in the sample: the set.
-    assert!(!scan_is_cheaper(1_000, 3, 3, 240, 1_000_000, 1_000_000));
-    assert!(!scan_is_cheaper(1_000, 0, 0, 240, 1_000_000, 1_000_000));
+    assert!(!cheaper(1_000, 3, 3, 240, 1_000_000, 1_000_000));
+    assert!(!cheaper(1_000, 0, 0, 240, 1_000_000, 1_000_000));
     // Deep pages need more matches before the scan can stop.
-    assert!(!scan_is_cheaper(
-        1_000, 16, 16, 100_240, 1_000_000, 1_000_000
-    ));
+    assert!(!cheaper(1_000, 16, 16, 100_240, 1_000_000, 1_000_000));
     // A needle most rows match is read in order.
-    assert!(scan_is_cheaper(
-        1_000, 900, 900, 100_240, 1_000_000, 1_000_000
-    ));
+    assert!(cheaper(1_000, 900, 900, 100_240, 1_000_000, 1_000_000));
     // A common needle ("a", 8%) in a narrow view (one role of 18,000, a group, a sign-in
     // filter): no sampled row passes all of it, but reading the whole role in order costs
     // less than collecting the needle's 80,000 matches.
-    assert!(scan_is_cheaper(1_000, 0, 80, 240, 18_000, 1_000_000));
+    assert!(cheaper(1_000, 0, 80, 240, 18_000, 1_000_000));
     // The same view of a rare needle: the set.
-    assert!(!scan_is_cheaper(1_000, 0, 2, 240, 18_000, 1_000_000));
+    assert!(!cheaper(1_000, 0, 2, 240, 18_000, 1_000_000));
+    // "smith" on page 20 (600 matches wanted): 37,500 rows read in order. With a lookup per
+    // row that costs more than collecting its 16,000 matches; tested from the index, less.
+    assert!(!cheaper(1_000, 16, 16, 600, 1_000_000, 1_000_000));
+    assert!(scan_is_cheaper(
+        1_000,
+        16,
+        16,
+        600,
+        1_000_000,
+        1_000_000,
+        COVERED_SET_ROW_COST
+    ));
+}
+
+// The indexes that hold the email and name are read in order at the lower cost, and only
+// for views whose filters they hold too.
+#[test]
+fn covered_orders_cost_less_per_row() {
+    let view = |sort, last_sign_in| UserQuery {
+        sort,
+        last_sign_in,
+        ..UserQuery::default()
+    };
+    for sort in UserSort::ALL {
+        let q = view(sort, None);
+        assert_eq!(
+            set_row_cost(&q, scan_index(sort, false, false)),
+            COVERED_SET_ROW_COST,
+            "{sort:?}"
+        );
+    }
+    let never = Some(crate::model::LastSignIn::Never);
+    assert_eq!(
+        set_row_cost(
+            &view(UserSort::LastSignIn, never),
+            "memberships_by_last_sign_in"
+        ),
+        COVERED_SET_ROW_COST
+    );
+    assert_eq!(
+        set_row_cost(&view(UserSort::Created, never), "memberships_by_created"),
+        SET_ROW_COST
+    );
+    // A status with a sort its index does not hold with the email and name.
+    assert_eq!(
+        set_row_cost(
+            &view(UserSort::Email, None),
+            scan_index(UserSort::Email, true, false)
+        ),
+        SET_ROW_COST
+    );
+    assert_eq!(
+        set_row_cost(
+            &view(UserSort::Created, None),
+            scan_index(UserSort::Created, true, false)
+        ),
+        COVERED_SET_ROW_COST
+    );
 }
 
 // Every search runs both ways, for each sort: the index and the scan give the same page.
@@ -648,6 +705,7 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
                 wanted,
                 dense as u64 + 20,
                 dense as u64 + 20,
+                SET_ROW_COST,
             )
             .await
             .unwrap()
