@@ -202,6 +202,9 @@ pub(super) struct ListPlan {
     /// Whether the total is counted up to a cap (searches, the last-sign-in filter) rather
     /// than read from the counters.
     pub(super) bounded: bool,
+    /// The total, when the counters read while planning already gave it (a project's view
+    /// without search): `count_sql` then need not run.
+    pub(super) known_total: Option<u64>,
 }
 
 impl ListPlan {
@@ -291,6 +294,9 @@ impl ListPlan {
     pub(super) async fn exact_total(&self, db: &Db) -> Result<Option<u64>, AppError> {
         if self.bounded {
             return Ok(None);
+        }
+        if let Some(total) = self.known_total {
+            return Ok(Some(total));
         }
         let row = bind_all(sqlx::query(&self.count_sql), &self.count_binds)
             .fetch_one(db.pool())
@@ -427,6 +433,7 @@ pub(super) async fn plan_list(
             count_sql,
             count_binds,
             bounded,
+            known_total: None,
         }));
     }
     // The rows the page and its count read: up to the count's cap when counted.
@@ -555,6 +562,7 @@ pub(super) async fn plan_list(
             sort: q.sort,
             binds,
             bounded,
+            known_total: None,
         }));
     }
     // A short needle's set is drawn from the narrower of the view's status and role ranges
@@ -691,6 +699,17 @@ pub(super) async fn plan_list(
         (true, Backend::Postgres, Some(_)) => "group_members m".to_string(),
     };
     let arms = vec![Arm { from, filter }];
+    // Without search or sign-in filter, the view here is a project's status and role: the
+    // sums read above are its total.
+    let known_total = (!bounded && group_id.is_none()).then(|| {
+        let n = match (q.status, role_id) {
+            (None, None) => all,
+            (Some(_), None) => of_status,
+            (None, Some(_)) => of_role,
+            (Some(_), Some(_)) => of_both,
+        };
+        n.max(0) as u64
+    });
     let (count_sql, count_binds) = if !bounded {
         counter.clone()
     } else {
@@ -707,6 +726,7 @@ pub(super) async fn plan_list(
         count_sql,
         count_binds,
         bounded,
+        known_total,
     }))
 }
 
@@ -728,10 +748,11 @@ pub async fn explain(db: &Db, project_id: i64, q: &UserQuery) -> Result<Vec<Stri
         vec![("page and count", plan.select(q.desc, head, 0), &plan.binds)]
     } else {
         let (keys_sql, _) = plan.page_query(q, plan.exact_total(db).await?);
-        vec![
-            ("page", keys_sql, &plan.binds),
-            ("count", plan.count_sql.clone(), &plan.count_binds),
-        ]
+        let mut queries = vec![("page", keys_sql, &plan.binds)];
+        if plan.known_total.is_none() {
+            queries.push(("count", plan.count_sql.clone(), &plan.count_binds));
+        }
+        queries
     };
     for (what, sql, binds) in queries {
         lines.push(format!("{what}: {sql}"));
