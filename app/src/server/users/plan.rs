@@ -505,24 +505,40 @@ pub(super) async fn plan_list(
     // are few (a name and its email usually start alike) and are sorted. The matches cluster
     // in these orders, so a read in order, testing each row, would pass every row before them,
     // and a collected set would sort every match (8% of the project for one letter).
+    // A group's view does the same in the group's copy, whose email and name indexes carry
+    // each other too (migration 0021).
     let merged = match (q.sort, path) {
-        (UserSort::Email, SearchPath::Auto) => Some(("email", "name_key", "memberships_by_name")),
-        (UserSort::Name, SearchPath::Auto) => Some(("name_key", "email", "memberships_by_email")),
+        (UserSort::Email, SearchPath::Auto) => Some(("email", "name_key", UserSort::Name)),
+        (UserSort::Name, SearchPath::Auto) => Some(("name_key", "email", UserSort::Email)),
         _ => None,
     }
-    .filter(|_| !needle.is_empty() && !long && group_id.is_none());
-    if let Some((key, other, other_index)) = merged {
+    .filter(|_| !needle.is_empty() && !long);
+    if let Some((key, other, other_sort)) = merged {
         let (from, to) = prefix_range(&needle);
         let a = next(&mut binds, Bind::Text(from.clone()));
         let b = next(&mut binds, Bind::Text(to.clone()));
         // The other column's matches: the index's own test first, so SQLite reads a row
-        // only for those that pass it.
+        // only for those that pass it. (In a group, the view's filter holds the group.)
         let others = format!(
             "m.project_id = $1 AND m.{other} >= {a} AND m.{other} < {b} AND NOT (m.{key} >= {a} AND m.{key} < {b})"
         );
+        let (table, other_index, scope, scope_id) = match group_id {
+            Some(g) => (
+                "group_members",
+                group_index(other_sort, false, false),
+                "group_id",
+                g,
+            ),
+            None => (
+                "memberships",
+                scan_index(other_sort, false, false),
+                "project_id",
+                project_id,
+            ),
+        };
         let second = match db.backend() {
             Backend::Sqlite => Arm {
-                from: format!("memberships m INDEXED BY {other_index}"),
+                from: format!("{table} m INDEXED BY {other_index}"),
                 filter: format!("{others} AND {filter}"),
             },
             // PostgreSQL cannot test the index's columns before reading the row, and guesses
@@ -532,17 +548,17 @@ pub(super) async fn plan_list(
                 let ids = pg_id_test(
                     db,
                     sqlx::query(&format!(
-                        "SELECT m.user_id FROM memberships m WHERE m.project_id = $1 \
+                        "SELECT m.user_id FROM {table} m WHERE m.{scope} = $1 \
                            AND m.{other} >= $2 AND m.{other} < $3 AND NOT (m.{key} >= $2 AND m.{key} < $3) LIMIT {}",
                         PG_SET_MAX + 1
                     ))
-                    .bind(project_id)
+                    .bind(scope_id)
                     .bind(from)
                     .bind(to),
                 )
                 .await?;
                 Arm {
-                    from: "memberships m".to_string(),
+                    from: format!("{table} m"),
                     filter: format!("{} AND {filter}", ids.unwrap_or(others)),
                 }
             }
