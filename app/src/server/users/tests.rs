@@ -748,3 +748,90 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
     let all = list(&db, pid, &UserQuery::default()).await.unwrap();
     assert_eq!((all.total, all.more), (dense as u64 + 20, false));
 });
+
+// A common needle whose matches all sit past the view's first rows (every "kiwi" email sorts
+// after the first 1,200 by email) looks rare in the view's own sample; the second sample,
+// newest members first, sees it, so the view is read in order instead of collecting and
+// sorting every match. The rows are the same either way.
+db_test!(
+    a_needle_missing_from_the_views_first_rows_is_looked_for_elsewhere,
+    |db: Db| async move {
+        let mut tx = db.begin().await.unwrap();
+        let pid = store::create_project(&mut tx, "runs", "Runs")
+            .await
+            .unwrap();
+        let role = store::role_id(&mut tx, pid, "end_user").await.unwrap();
+        let half = SAMPLE as usize + 200;
+        for i in 0..2 * half {
+            let email = if i < half {
+                format!("a{i:05}@plain.test")
+            } else {
+                format!("b{i:05}@kiwi.test")
+            };
+            let new = store::NewUser {
+                email: &email,
+                first_name: "",
+                last_name: "",
+                password_hash: None,
+                status: "active",
+                is_superadmin: false,
+            };
+            let id = store::insert_user(&mut tx, &new).await.unwrap();
+            store::add_membership(&mut tx, pid, id, role).await.unwrap();
+        }
+        // The kiwi members joined last.
+        sqlx::query("UPDATE memberships SET created_at = created_at + 1000000 WHERE project_id = $1 AND email LIKE 'b%'")
+        .bind(pid)
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let q = UserQuery {
+            q: "kiwi".into(),
+            sort: UserSort::Email,
+            desc: false,
+            ..UserQuery::default()
+        };
+        // The view's own sample sees no kiwi.
+        let mut binds = vec![Bind::Int(pid)];
+        let test = search_test(db.backend(), "m", &mut binds, "kiwi");
+        let n = 2 * half as u64;
+        let first_look = scan_is_cheaper_in_order(
+            &db,
+            &q,
+            None,
+            None,
+            "memberships m",
+            "m.project_id = $1",
+            &test,
+            &binds,
+            count_cap(&q) + q.size as u64,
+            n,
+            n,
+            COVERED_SET_ROW_COST,
+        )
+        .await
+        .unwrap();
+        assert!(!first_look);
+        // The list reads in order (the needle's test is in the page query, no set of matches).
+        let plan = explain(&db, pid, &q).await.unwrap().join("\n");
+        let tested = match db.backend() {
+            Backend::Sqlite => "instr(",
+            Backend::Postgres => "strpos(",
+        };
+        assert!(plan.contains(tested), "{plan}");
+        assert!(
+            !plan.contains("users_search") && !plan.contains("ILIKE"),
+            "{plan}"
+        );
+        let auto = list(&db, pid, &q).await.unwrap();
+        let set = list_with(&db, pid, &q, SearchPath::Index).await.unwrap();
+        assert_eq!(auto.items.len(), 20);
+        assert_eq!(auto.items[0].email, format!("b{half:05}@kiwi.test"));
+        assert_eq!(
+            auto.items.iter().map(|r| r.id).collect::<Vec<_>>(),
+            set.items.iter().map(|r| r.id).collect::<Vec<_>>()
+        );
+        assert_eq!((auto.total, auto.more), (set.total, set.more));
+    }
+);
