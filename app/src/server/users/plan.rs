@@ -62,22 +62,27 @@ pub(super) fn scan_is_cheaper(
     scan <= set_row_cost.saturating_mul(matches).saturating_mul(project) / sampled.max(1)
 }
 
-/// What the first [`SAMPLE`] rows of the view's range tell, read in `sort` order (`desc`)
-/// off `from` (its status or role range, within the group when the view has one): how many
-/// rows there were, how many pass `filter` and `test`, and how many pass `test` alone.
+/// Whether reading the view in order, testing each row, is expected to cost less than a
+/// collected set ([`scan_is_cheaper`]), judging by the first [`SAMPLE`] rows of the view's
+/// order (its status or role range of `range` rows, read off `from`, within the group when
+/// the view has one) and how many of them
+/// pass `filter` and `test`. Sampling in the view's order, not the project's, sees matches
+/// that cluster (a name's start, sorted by name) where the scan will meet them.
 #[allow(clippy::too_many_arguments)]
-pub(super) async fn sample_in_order(
+pub(super) async fn scan_is_cheaper_in_order(
     db: &Db,
     q: &UserQuery,
-    sort: UserSort,
-    desc: bool,
     group_id: Option<i64>,
     role_id: Option<i64>,
     from: &str,
     filter: &str,
     test: &str,
     binds: &[Bind],
-) -> Result<(u64, u64, u64), AppError> {
+    wanted: u64,
+    range: u64,
+    project: u64,
+    set_row_cost: u64,
+) -> Result<bool, AppError> {
     // The range's values are an enum's text and integers: safe to inline, and the binds stay
     // those of the filter and test.
     let mut bounds = match group_id {
@@ -90,7 +95,7 @@ pub(super) async fn sample_in_order(
     if let Some(r) = role_id {
         bounds += &format!(" AND m.role_id = {r}");
     }
-    let order = order_by(sort, desc);
+    let order = order_by(q.sort, q.desc);
     // Only the columns the filter and the test read, so an index that holds them answers
     // the sample without the rows (`SELECT m.*` looked up each of the thousand).
     let mut columns = String::from("m.project_id, m.email, m.name_key");
@@ -114,37 +119,17 @@ pub(super) async fn sample_in_order(
         .fetch_one(db.pool())
         .await
         .and_then(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))?;
-    Ok((sampled as u64, hits as u64, matches as u64))
-}
-
-/// Whether reading the view in order, testing each row, is expected to cost less than a
-/// collected set ([`scan_is_cheaper`]), judging by the first [`SAMPLE`] rows of the view's
-/// order ([`sample_in_order`]). Sampling in the view's order, not the project's, sees
-/// matches that cluster (a name's start, sorted by name) where the scan will meet them.
-/// (The list's own choice takes a second sample when this one favours the set.)
-#[cfg(test)]
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn scan_is_cheaper_in_order(
-    db: &Db,
-    q: &UserQuery,
-    group_id: Option<i64>,
-    role_id: Option<i64>,
-    from: &str,
-    filter: &str,
-    test: &str,
-    binds: &[Bind],
-    wanted: u64,
-    range: u64,
-    project: u64,
-    set_row_cost: u64,
-) -> Result<bool, AppError> {
-    let (sampled, hits, matches) = sample_in_order(
-        db, q, q.sort, q.desc, group_id, role_id, from, filter, test, binds,
-    )
-    .await?;
     // The whole view fits in the sample: reading it is cheap whatever it holds.
-    Ok(sampled < SAMPLE as u64
-        || scan_is_cheaper(sampled, hits, matches, wanted, range, project, set_row_cost))
+    Ok(sampled < SAMPLE
+        || scan_is_cheaper(
+            sampled as u64,
+            hits as u64,
+            matches as u64,
+            wanted,
+            range,
+            project,
+            set_row_cost,
+        ))
 }
 
 /// The most trigram matches PostgreSQL's list takes as literal ids (see `plan_list`).
@@ -624,47 +609,21 @@ pub(super) async fn plan_list(
             SearchPath::Auto => {
                 let mut sample_binds = binds.clone();
                 let test = search_test(db.backend(), "m", &mut sample_binds, &needle);
-                let sample = |sort: UserSort, desc: bool, from: String| {
-                    let (filter, test, binds) = (&filter, &test, &sample_binds);
-                    async move {
-                        sample_in_order(
-                            db, q, sort, desc, group_id, role_id, &from, filter, test, binds,
-                        )
-                        .await
-                    }
-                };
-                let (sampled, hits, matches) = sample(q.sort, q.desc, in_order.clone()).await?;
-                let (range, set_from) = (range.max(0) as u64, set_from.max(0) as u64);
-                let scan = |hits, matches| {
-                    scan_is_cheaper(sampled, hits, matches, wanted, range, set_from, row_cost)
-                };
-                if sampled < SAMPLE as u64 || scan(hits, matches) {
-                    false
-                } else {
-                    // The view's first rows may be a run the needle misses (one first name
-                    // after another sorted by email, early sign-ups of one domain), which
-                    // makes a common needle look rare and its set, collected and sorted,
-                    // cost 100 ms or more. A second sample, newest members first (or
-                    // latest sign-ins, for a view in that order), is a look from elsewhere:
-                    // the more either saw is taken.
-                    let other = match q.sort {
-                        UserSort::Created => UserSort::LastSignIn,
-                        _ => UserSort::Created,
-                    };
-                    let from = match (group_id, db.backend()) {
-                        (_, Backend::Postgres) => in_order.clone(),
-                        (Some(_), Backend::Sqlite) => format!(
-                            "group_members m INDEXED BY {}",
-                            group_index(other, q.status.is_some(), role_id.is_some())
-                        ),
-                        (None, Backend::Sqlite) => format!(
-                            "memberships m INDEXED BY {}",
-                            scan_index(other, by_status, by_role)
-                        ),
-                    };
-                    let (_, hits2, matches2) = sample(other, true, from).await?;
-                    !scan(hits.max(hits2), matches.max(matches2))
-                }
+                !scan_is_cheaper_in_order(
+                    db,
+                    q,
+                    group_id,
+                    role_id,
+                    &in_order,
+                    &filter,
+                    &test,
+                    &sample_binds,
+                    wanted,
+                    range.max(0) as u64,
+                    set_from.max(0) as u64,
+                    row_cost,
+                )
+                .await?
             }
         };
         collected = use_set;
