@@ -314,8 +314,11 @@ async fn run(backend: Backend, n: u64) {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(2_000);
+    // In a fixed order: without one, the rows came in the order of whichever index the
+    // planner read, so a new index changed the samples and with them every view drawn.
     let samples: Vec<(String, String)> = sqlx::query_as(
-        "SELECT email, name_key FROM memberships WHERE project_id = $1 AND user_id % 997 = 3 LIMIT 2000",
+        "SELECT email, name_key FROM memberships WHERE project_id = $1 AND user_id % 997 = 3 \
+          ORDER BY user_id LIMIT 2000",
     )
     .bind(pid)
     .fetch_all(app.db().pool())
