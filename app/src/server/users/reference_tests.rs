@@ -362,19 +362,21 @@ db_test!(every_view_matches_the_reference, |db: Db| async move {
                 || plan.contains("AND 1 = 0")
                 || id_list;
             // (A merge's second arm on PostgreSQL is a list of ids too.)
-            paths_taken.insert(if plan.contains("UNION ALL") && plan.contains("group_members") {
-                "prefix merge in a group's copy"
-            } else if plan.contains("UNION ALL") {
-                "prefix merge"
-            } else if trigram {
-                "trigram set"
-            } else if plan.contains("UNION") {
-                "prefix set"
-            } else if plan.contains("FROM group_members m") {
-                "group's copy in order"
-            } else {
-                "in order"
-            });
+            paths_taken.insert(
+                if plan.contains("UNION ALL") && plan.contains("group_members") {
+                    "prefix merge in a group's copy"
+                } else if plan.contains("UNION ALL") {
+                    "prefix merge"
+                } else if trigram {
+                    "trigram set"
+                } else if plan.contains("UNION") {
+                    "prefix set"
+                } else if plan.contains("FROM group_members m") {
+                    "group's copy in order"
+                } else {
+                    "in order"
+                },
+            );
         }
     }
     // The mix took every access path.
