@@ -84,7 +84,9 @@ fn focus_item(menu: &web_sys::HtmlElement, which: &str) {
 #[component]
 pub fn RowMenu(label: String, entries: Vec<MenuEntry>, id: String) -> impl IntoView {
     let open = RwSignal::new(false);
-    let pos = RwSignal::new((0.0f64, 0.0f64));
+    // Whole pixels: formatting an f64 would bring float printing (~14 kB of wasm) into the
+    // first chunk for a position that never needs a fraction.
+    let pos = RwSignal::new((0i32, 0i32));
     let button = NodeRef::<html::Button>::new();
     let menu = NodeRef::<html::Div>::new();
     let menu_id = format!("menu-{id}");
@@ -97,7 +99,10 @@ pub fn RowMenu(label: String, entries: Vec<MenuEntry>, id: String) -> impl IntoV
                 .ok()
                 .and_then(|w| w.as_f64())
                 .unwrap_or(1024.0);
-            pos.set((r.bottom() + 4.0, (width - r.right()).max(8.0)));
+            pos.set((
+                (r.bottom() + 4.0).round() as i32,
+                (width - r.right()).max(8.0).round() as i32,
+            ));
         }
         open.set(true);
         request_animation_frame(move || {
