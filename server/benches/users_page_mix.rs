@@ -501,6 +501,21 @@ async fn run(backend: Backend, n: u64) {
     for f in failures.iter().take(10) {
         println!("    {f}");
     }
+    // Every view's times, for comparing two builds view by view (ROSTER_BENCH_TIMINGS=file).
+    if let Ok(file) = std::env::var("ROSTER_BENCH_TIMINGS") {
+        let lines: String = timed
+            .iter()
+            .map(|t| {
+                format!(
+                    "{:.3}\t{:.3}\t{}\n",
+                    t.query.as_secs_f64() * 1e3,
+                    t.http.as_secs_f64() * 1e3,
+                    describe(&t.q)
+                )
+            })
+            .collect();
+        std::fs::write(&file, lines).expect("ROSTER_BENCH_TIMINGS: cannot write the file");
+    }
     timed.sort_by_key(|t| std::cmp::Reverse(t.query));
     println!("  the ten slowest views (query), with their plans:");
     for t in timed.iter().take(10) {
