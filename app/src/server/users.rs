@@ -279,18 +279,32 @@ async fn list_given(
     dir: &ProjectDirectory,
     path: SearchPath,
 ) -> Result<Page<UserRow>, AppError> {
+    Ok(list_traced(db, project_id, q, dir, path).await?.0)
+}
+
+/// [`list_given`], and whether a read in order within a budget was tried and answered
+/// (`Some(true)`), tried and ran out (`Some(false)`), or not tried: the tests see both.
+async fn list_traced(
+    db: &Db,
+    project_id: i64,
+    q: &UserQuery,
+    dir: &ProjectDirectory,
+    path: SearchPath,
+) -> Result<(Page<UserRow>, Option<bool>), AppError> {
     // The server function takes the view as the client sent it; the bounds hold here.
     let q = &q.bounded();
     let Some(plan) = plan_list(db, project_id, q, dir, path).await? else {
-        return Ok(Page {
+        let page = Page {
             items: Vec::new(),
             total: 0,
             page: q.page,
             size: q.size,
             as_of: super::util::now_ms(),
             more: false,
-        });
+        };
+        return Ok((page, None));
     };
+    let mut budget_met = None;
     let exact = plan.exact_total(db).await?;
     let read_ids = |rows: Vec<sqlx::any::AnyRow>| -> Result<Vec<i64>, AppError> {
         Ok(rows
@@ -316,12 +330,19 @@ async fn list_given(
         // of which the page is a slice, instead of a page query and a count query that
         // each find the same rows (each sorting a collected set, or each scanning).
         None if head <= ONE_READ => {
-            let sql = plan.select(q.desc, head, 0);
-            let all = read_ids(
-                bind_all(sqlx::query(&sql), &plan.binds)
-                    .fetch_all(db.pool())
-                    .await?,
-            )?;
+            let mut within_budget = None;
+            if let Some(budgeted) = &plan.budget {
+                within_budget = budgeted.read(db, q.sort, q.desc, head).await?;
+                budget_met = Some(within_budget.is_some());
+            }
+            let all = match within_budget {
+                Some(ids) => ids,
+                None => read_ids(
+                    bind_all(sqlx::query(&plan.select(q.desc, head, 0)), &plan.binds)
+                        .fetch_all(db.pool())
+                        .await?,
+                )?,
+            };
             let total = all.len() as i64;
             let page = all
                 .into_iter()
@@ -341,14 +362,15 @@ async fn list_given(
     };
     let items = rows_for(db, project_id, &ids, dir).await?;
     let more = plan.bounded && total as u64 > count_cap(q);
-    Ok(Page {
+    let page = Page {
         items,
         more,
         total: if more { count_cap(q) } else { total as u64 },
         page: q.page,
         size: q.size,
         as_of: super::util::now_ms(),
-    })
+    };
+    Ok((page, budget_met))
 }
 
 /// Whether a membership row (with its `status` and the account's `account_status`) hides the
@@ -464,7 +486,11 @@ async fn rows_for(
     Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
 }
 
+mod budget;
+mod cost;
 mod plan;
+use budget::*;
+use cost::*;
 use plan::*;
 pub use plan::{explain, SUBSTRING_FROM};
 

@@ -3,157 +3,32 @@
 //! and the page and count queries that follow from it ([`plan_list`]); [`explain`] shows them.
 use super::*;
 
-/// Rows of the view's order sampled to estimate how often a needle matches there.
-pub(super) const SAMPLE: i64 = 1_000;
-/// How much more a row costs when collected from a set (looked up, then sorted) than when
-/// read in order and tested with a lookup of its row.
-pub(super) const SET_ROW_COST: u64 = 2;
-/// The same when the order's index holds the email and name ([`SEARCH_COVERING`]), so a row
-/// read in order is tested from the index alone: about a third of the cost with a lookup
-/// (measured on a million members: 0.3 µs a row against 1 µs, and 2 µs a collected match).
-pub(super) const COVERED_SET_ROW_COST: u64 = 6;
-
-/// The indexes of a view's order that also hold the email and name (migrations 0018 and
-/// 0020): a search is tested from the index, without the row.
-const SEARCH_COVERING: [&str; 6] = [
-    "memberships_by_created",
-    "memberships_by_last_sign_in",
-    "memberships_by_status",
-    "memberships_by_role",
-    "memberships_by_email",
-    "memberships_by_name",
-];
-
-/// How much more a collected row costs than a row read in order off `index` for the view
-/// `q` ([`SET_ROW_COST`] or [`COVERED_SET_ROW_COST`]). [`scan_index`] picks these indexes
-/// only when they hold the view's status and role; the last-sign-in filter's column only
-/// the sign-in index holds.
-pub(super) fn set_row_cost(q: &UserQuery, index: &str) -> u64 {
-    let covered = SEARCH_COVERING.contains(&index)
-        && (q.last_sign_in.is_none() || index == "memberships_by_last_sign_in");
-    if covered {
-        COVERED_SET_ROW_COST
-    } else {
-        SET_ROW_COST
-    }
-}
-
-/// Whether reading the view's index in order, testing each row, is expected to cost less
-/// than collecting the needle's matches and sorting them, judging by `sampled` rows of the
-/// view's order of which `hits` pass the view's filters and the needle and `matches` the
-/// needle alone. In order, rows are read until `wanted` pass, at the sampled rate, and never
-/// more than the `range` the index holds for the view; collected, every match among the
-/// `project` rows the set is drawn from (the whole project, or the view's status or role for
-/// a prefix) is looked up, filtered and sorted, each costing `set_row_cost` rows read in
-/// order.
-pub(super) fn scan_is_cheaper(
-    sampled: u64,
-    hits: u64,
-    matches: u64,
-    wanted: u64,
-    range: u64,
-    project: u64,
-    set_row_cost: u64,
-) -> bool {
-    let scan = match hits {
-        0 => range,
-        _ => (wanted.saturating_mul(sampled) / hits).min(range),
-    };
-    scan <= set_row_cost.saturating_mul(matches).saturating_mul(project) / sampled.max(1)
-}
-
-/// Whether reading the view in order, testing each row, is expected to cost less than a
-/// collected set ([`scan_is_cheaper`]), judging by the first [`SAMPLE`] rows of the view's
-/// order (its status or role range of `range` rows, read off `from`, within the group when
-/// the view has one) and how many of them
-/// pass `filter` and `test`. Sampling in the view's order, not the project's, sees matches
-/// that cluster (a name's start, sorted by name) where the scan will meet them.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn scan_is_cheaper_in_order(
-    db: &Db,
-    q: &UserQuery,
-    group_id: Option<i64>,
-    role_id: Option<i64>,
-    from: &str,
-    filter: &str,
-    test: &str,
-    binds: &[Bind],
-    wanted: u64,
-    range: u64,
-    project: u64,
-    set_row_cost: u64,
-) -> Result<bool, AppError> {
-    // The range's values are an enum's text and integers: safe to inline, and the binds stay
-    // those of the filter and test.
-    let mut bounds = match group_id {
-        Some(g) => format!("m.group_id = {g}"),
-        None => String::from("m.project_id = $1"),
-    };
-    if let Some(s) = q.status {
-        bounds += &format!(" AND m.status = '{}'", s.as_str());
-    }
-    if let Some(r) = role_id {
-        bounds += &format!(" AND m.role_id = {r}");
-    }
-    let order = order_by(q.sort, q.desc);
-    // Only the columns the filter and the test read, so an index that holds them answers
-    // the sample without the rows (`SELECT m.*` looked up each of the thousand).
-    let mut columns = String::from("m.project_id, m.email, m.name_key");
-    for (used, column) in [
-        (group_id.is_some(), "m.group_id"),
-        (q.status.is_some(), "m.status"),
-        (role_id.is_some(), "m.role_id"),
-        (q.last_sign_in.is_some(), "m.last_sign_in_at"),
-    ] {
-        if used {
-            columns += ", ";
-            columns += column;
-        }
-    }
-    let sql = format!(
-        "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN {filter} AND {test} THEN 1 ELSE 0 END), 0) AS BIGINT), \
-                CAST(COALESCE(SUM(CASE WHEN {test} THEN 1 ELSE 0 END), 0) AS BIGINT) \
-           FROM (SELECT {columns} FROM {from} WHERE {bounds} ORDER BY {order} LIMIT {SAMPLE}) AS m"
-    );
-    let (sampled, hits, matches): (i64, i64, i64) = bind_all(sqlx::query(&sql), binds)
-        .fetch_one(db.pool())
-        .await
-        .and_then(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))?;
-    // The whole view fits in the sample: reading it is cheap whatever it holds.
-    Ok(sampled < SAMPLE
-        || scan_is_cheaper(
-            sampled as u64,
-            hits as u64,
-            matches as u64,
-            wanted,
-            range,
-            project,
-            set_row_cost,
-        ))
-}
-
 /// The most trigram matches PostgreSQL's list takes as literal ids (see `plan_list`).
 pub(super) const PG_SET_MAX: u64 = 20_000;
 
-/// PostgreSQL: the ids a set's `query` returns (it reads at most [`PG_SET_MAX`] + 1),
-/// as a test of `m.user_id` to write into the view's query; None when there are more.
-/// Its planner misjudges such sets as subqueries (see `plan_list`).
-async fn pg_id_test(db: &Db, query: AnyQuery<'_>) -> Result<Option<String>, AppError> {
+/// PostgreSQL: how many ids a set's `query` returns (it reads at most [`PG_SET_MAX`] + 1),
+/// and those ids as a test of `m.user_id` to write into the view's query; None when there
+/// are more. Its planner misjudges such sets as subqueries (see `plan_list`).
+async fn pg_id_test(db: &Db, query: AnyQuery<'_>) -> Result<(u64, Option<String>), AppError> {
     let ids: Vec<i64> = query
         .fetch_all(db.pool())
         .await?
         .iter()
         .map(|r| r.try_get(0))
         .collect::<Result<_, _>>()?;
-    Ok(match ids.len() as u64 {
-        0 => Some("1 = 0".into()),
-        // Integers from the database: safe to inline.
-        n if n <= PG_SET_MAX => Some(format!(
-            "m.user_id IN ({})",
-            ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-        )),
-        _ => None,
-    })
+    let n = ids.len() as u64;
+    Ok((
+        n,
+        match n {
+            0 => Some("1 = 0".into()),
+            // Integers from the database: safe to inline.
+            n if n <= PG_SET_MAX => Some(format!(
+                "m.user_id IN ({})",
+                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+            )),
+            _ => None,
+        },
+    ))
 }
 
 /// Up to this many rows (the count's cap), a counted view reads its page and its count in
@@ -172,6 +47,31 @@ pub(super) enum SearchPath {
     /// The view's index read in order, each row tested.
     #[cfg_attr(not(test), allow(dead_code))]
     Scan,
+    /// As `Auto`, with a budget small enough for a small project to meet and exhaust.
+    #[cfg(test)]
+    Tight,
+}
+
+impl SearchPath {
+    /// Whether the path is chosen from the sample.
+    fn sampled(self) -> bool {
+        match self {
+            SearchPath::Auto => true,
+            #[cfg(test)]
+            SearchPath::Tight => true,
+            SearchPath::Index | SearchPath::Scan => false,
+        }
+    }
+
+    /// The budget of a read in order tried before a large set ([`Budgeted`]).
+    fn budget(self, set_row_cost: u64) -> Option<Budget> {
+        match self {
+            SearchPath::Auto => Some(Budget::for_cost(set_row_cost)),
+            #[cfg(test)]
+            SearchPath::Tight => Some(Budget::TIGHT),
+            SearchPath::Index | SearchPath::Scan => None,
+        }
+    }
 }
 
 /// One read of a view's rows.
@@ -205,6 +105,8 @@ pub(super) struct ListPlan {
     /// The total, when the counters read while planning already gave it (a project's view
     /// without search): `count_sql` then need not run.
     pub(super) known_total: Option<u64>,
+    /// A read in order to try before collecting a large set.
+    pub(super) budget: Option<Budgeted>,
 }
 
 impl ListPlan {
@@ -434,6 +336,7 @@ pub(super) async fn plan_list(
             count_binds,
             bounded,
             known_total: None,
+            budget: None,
         }));
     }
     // The rows the page and its count read: up to the count's cap when counted.
@@ -507,12 +410,12 @@ pub(super) async fn plan_list(
     // and a collected set would sort every match (8% of the project for one letter).
     // A group's view does the same in the group's copy, whose email and name indexes carry
     // each other too (migration 0021).
-    let merged = match (q.sort, path) {
-        (UserSort::Email, SearchPath::Auto) => Some(("email", "name_key", UserSort::Name)),
-        (UserSort::Name, SearchPath::Auto) => Some(("name_key", "email", UserSort::Email)),
+    let merged = match q.sort {
+        UserSort::Email => Some(("email", "name_key", UserSort::Name)),
+        UserSort::Name => Some(("name_key", "email", UserSort::Email)),
         _ => None,
     }
-    .filter(|_| !needle.is_empty() && !long);
+    .filter(|_| path.sampled() && !needle.is_empty() && !long);
     if let Some((key, other, other_sort)) = merged {
         let (from, to) = prefix_range(&needle);
         let a = next(&mut binds, Bind::Text(from.clone()));
@@ -545,7 +448,7 @@ pub(super) async fn plan_list(
             // that many rows pass: it would read this arm's whole range, or the whole email
             // index. Its ids are read first (off the index alone) and written into the query.
             Backend::Postgres => {
-                let ids = pg_id_test(
+                let (_, ids) = pg_id_test(
                     db,
                     sqlx::query(&format!(
                         "SELECT m.user_id FROM {table} m WHERE m.{scope} = $1 \
@@ -579,6 +482,7 @@ pub(super) async fn plan_list(
             binds,
             bounded,
             known_total: None,
+            budget: None,
         }));
     }
     // A short needle's set is drawn from the narrower of the view's status and role ranges
@@ -597,6 +501,10 @@ pub(super) async fn plan_list(
     // Whether the rows are collected from a set (a trigram match, a prefix range) rather
     // than read in the view's order off an index.
     let mut collected = false;
+    // The read in order a large set tries first (see `budget`).
+    let mut budgeted = None;
+    // The share of the rows read in order that pass the view's filters, by the sample.
+    let mut pass_rate = 1.0;
     if !needle.is_empty() {
         // A search is a test of each row read in the view's order, or a set of matches
         // collected from an index (the trigram index; for a short needle, the email and name
@@ -606,10 +514,11 @@ pub(super) async fn plan_list(
         let use_set = match path {
             SearchPath::Index => true,
             SearchPath::Scan => false,
-            SearchPath::Auto => {
+            _ => {
                 let mut sample_binds = binds.clone();
                 let test = search_test(db.backend(), "m", &mut sample_binds, &needle);
-                !scan_is_cheaper_in_order(
+                let cheaper;
+                (cheaper, pass_rate) = scan_is_cheaper_in_order(
                     db,
                     q,
                     group_id,
@@ -623,10 +532,32 @@ pub(super) async fn plan_list(
                     set_from.max(0) as u64,
                     row_cost,
                 )
-                .await?
+                .await?;
+                !cheaper
             }
         };
         collected = use_set;
+        // The view's filters without the set, for the read in order; it is kept when the
+        // set proves large.
+        let try_in_order = path.budget(row_cost).filter(|_| use_set).map(|budget| {
+            let mut try_binds = binds.clone();
+            let test = search_test(db.backend(), "m", &mut try_binds, &needle);
+            let read = Budgeted {
+                arm: Arm {
+                    from: in_order.clone(),
+                    filter: range_bounds(q, group_id, role_id),
+                },
+                test: format!("{filter} AND {test}"),
+                binds: try_binds,
+                rows: budget.rows,
+                whole: range.max(0) as u64 <= budget.rows,
+            };
+            (budget, read)
+        });
+        let large_set = try_in_order.as_ref().map(|(b, _)| b.large_set);
+        // Whether the set is large, and the share of the project it holds (at least).
+        let mut large = false;
+        let mut share = 0.0;
         if !use_set {
             filter += &format!(
                 " AND {}",
@@ -635,11 +566,30 @@ pub(super) async fn plan_list(
         } else if long {
             match db.backend() {
                 Backend::Sqlite => {
-                    let p = next(
-                        &mut binds,
-                        Bind::Text(format!("\"{}\"", needle.replace('"', "\"\""))),
-                    );
-                    filter += &format!(" AND m.user_id IN (SELECT rowid FROM users_search WHERE users_search MATCH {p})");
+                    let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+                    // A set that proves small is looked up from the probe's ids.
+                    let small = match large_set {
+                        Some(limit) => {
+                            let ids = ids_up_to(
+                                db,
+                                "SELECT rowid AS id FROM users_search WHERE users_search MATCH $1",
+                                &[Bind::Text(phrase.clone())],
+                                limit,
+                            )
+                            .await?;
+                            large = ids.n > limit;
+                            share = ids.share_in_id_order(limit);
+                            (!large).then_some(ids.list)
+                        }
+                        None => None,
+                    };
+                    match small {
+                        Some(list) => filter += &format!(" AND {}", json_ids(&mut binds, list)),
+                        None => {
+                            let p = next(&mut binds, Bind::Text(phrase));
+                            filter += &format!(" AND m.user_id IN (SELECT rowid FROM users_search WHERE users_search MATCH {p})");
+                        }
+                    }
                 }
                 Backend::Postgres => {
                     // The set is read first and its ids written into the query. As a
@@ -647,7 +597,7 @@ pub(super) async fn plan_list(
                     // pattern, and for a page of 20 it then prefers reading the sort's index
                     // and testing each row's pattern: seconds for a rare needle.
                     let pattern = format!("%{}%", escape_like(&needle));
-                    let ids = pg_id_test(
+                    let (n, ids) = pg_id_test(
                         db,
                         sqlx::query(&format!(
                             "SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE $1 LIMIT {}",
@@ -656,6 +606,8 @@ pub(super) async fn plan_list(
                         .bind(pattern.clone()),
                     )
                     .await?;
+                    large = large_set.is_some_and(|limit| n > limit);
+                    share = n as f64 / all.max(1) as f64;
                     match ids {
                         Some(ids) => filter += &format!(" AND {ids}"),
                         None => {
@@ -672,9 +624,6 @@ pub(super) async fn plan_list(
             // the email or of the name, two ranges of indexes the table already sorts by.
             // Within the view's status or role, each range is read off the index of that
             // pair (migration 0016).
-            let (from, to) = prefix_range(&needle);
-            let a = next(&mut binds, Bind::Text(from));
-            let b = next(&mut binds, Bind::Text(to));
             let (within, by_email, by_name) = match prefix_scope.map(|(scope, _)| scope) {
                 // An enum's text and an integer: safe to inline.
                 Some(PrefixScope::Status(s)) => (
@@ -693,13 +642,54 @@ pub(super) async fn plan_list(
                 Backend::Sqlite => format!(" INDEXED BY {name}"),
                 Backend::Postgres => String::new(),
             };
-            filter += &format!(
-                " AND m.user_id IN (SELECT p.user_id FROM memberships p{} WHERE p.project_id = $1{within} AND p.email >= {a} AND p.email < {b} \
-                   UNION SELECT p.user_id FROM memberships p{} WHERE p.project_id = $1{within} AND p.name_key >= {a} AND p.name_key < {b})",
-                index(by_email),
-                index(by_name),
-            );
+            let set = |a: &str, b: &str| {
+                format!(
+                    "SELECT p.user_id AS id FROM memberships p{} WHERE p.project_id = $1{within} AND p.email >= {a} AND p.email < {b} \
+                     UNION SELECT p.user_id FROM memberships p{} WHERE p.project_id = $1{within} AND p.name_key >= {a} AND p.name_key < {b}",
+                    index(by_email),
+                    index(by_name),
+                )
+            };
+            // Whether the set is large: SQLite reads its ids (and looks a small set up from
+            // them); PostgreSQL counts the emails alone.
+            let mut small = None;
+            if let Some(limit) = large_set {
+                let (from, to) = prefix_range(&needle);
+                let probe_binds = [Bind::Int(project_id), Bind::Text(from), Bind::Text(to)];
+                match db.backend() {
+                    Backend::Sqlite => {
+                        let ids = ids_up_to(db, &set("$2", "$3"), &probe_binds, limit).await?;
+                        large = ids.n > limit;
+                        share = ids.n as f64 / all.max(1) as f64;
+                        small = (!large).then_some(ids.list);
+                    }
+                    Backend::Postgres => {
+                        large = more_than(
+                            db,
+                            &format!(
+                                "SELECT 1 FROM memberships p WHERE p.project_id = $1{within} AND p.email >= $2 AND p.email < $3"
+                            ),
+                            &probe_binds,
+                            limit,
+                        )
+                        .await?;
+                        share = limit as f64 / all.max(1) as f64;
+                    }
+                }
+            }
+            filter += &match small {
+                Some(list) => format!(" AND {}", json_ids(&mut binds, list)),
+                None => {
+                    let (from, to) = prefix_range(&needle);
+                    let a = next(&mut binds, Bind::Text(from));
+                    let b = next(&mut binds, Bind::Text(to));
+                    format!(" AND m.user_id IN ({})", set(&a, &b))
+                }
+            };
         }
+        budgeted = try_in_order
+            .filter(|(budget, _)| large && budget.worth_trying(wanted, share, pass_rate))
+            .map(|(_, read)| read);
     }
     // A collected set is looked up by the primary key (SQLite is told so, as above: without
     // fresh statistics it may read a whole index instead and probe the set per row).
@@ -743,6 +733,7 @@ pub(super) async fn plan_list(
         count_binds,
         bounded,
         known_total,
+        budget: budgeted,
     }))
 }
 
@@ -761,7 +752,16 @@ pub async fn explain(db: &Db, project_id: i64, q: &UserQuery) -> Result<Vec<Stri
     // The queries `list_with` runs for this view.
     let head = count_cap(q) + 1;
     let queries = if plan.bounded && head <= ONE_READ {
-        vec![("page and count", plan.select(q.desc, head, 0), &plan.binds)]
+        let mut queries = Vec::new();
+        if let Some(b) = &plan.budget {
+            queries.push((
+                "page and count in order, within a budget of rows",
+                b.select(q.sort, q.desc, head),
+                &b.binds,
+            ));
+        }
+        queries.push(("page and count", plan.select(q.desc, head, 0), &plan.binds));
+        queries
     } else {
         let (keys_sql, _) = plan.page_query(q, plan.exact_total(db).await?);
         let mut queries = vec![("page", keys_sql, &plan.binds)];

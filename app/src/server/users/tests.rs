@@ -709,6 +709,7 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
             )
             .await
             .unwrap()
+            .0
         }
     };
     assert!(scans("dense.test", 1).await);
