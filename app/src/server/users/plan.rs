@@ -64,9 +64,9 @@ impl SearchPath {
     }
 
     /// The budget of a read in order tried before a large set ([`Budgeted`]).
-    fn budget(self, set_row_cost: u64) -> Option<Budget> {
+    fn budget(self, backend: Backend, set_row_cost: u64) -> Option<Budget> {
         match self {
-            SearchPath::Auto => Some(Budget::for_cost(set_row_cost)),
+            SearchPath::Auto => Some(Budget::for_cost(backend, set_row_cost)),
             #[cfg(test)]
             SearchPath::Tight => Some(Budget::TIGHT),
             SearchPath::Index | SearchPath::Scan => None,
@@ -539,21 +539,24 @@ pub(super) async fn plan_list(
         collected = use_set;
         // The view's filters without the set, for the read in order; it is kept when the
         // set proves large.
-        let try_in_order = path.budget(row_cost).filter(|_| use_set).map(|budget| {
-            let mut try_binds = binds.clone();
-            let test = search_test(db.backend(), "m", &mut try_binds, &needle);
-            let read = Budgeted {
-                arm: Arm {
-                    from: in_order.clone(),
-                    filter: range_bounds(q, group_id, role_id),
-                },
-                test: format!("{filter} AND {test}"),
-                binds: try_binds,
-                rows: budget.rows,
-                whole: range.max(0) as u64 <= budget.rows,
-            };
-            (budget, read)
-        });
+        let try_in_order = path
+            .budget(db.backend(), row_cost)
+            .filter(|_| use_set)
+            .map(|budget| {
+                let mut try_binds = binds.clone();
+                let test = search_test(db.backend(), "m", &mut try_binds, &needle);
+                let read = Budgeted {
+                    arm: Arm {
+                        from: in_order.clone(),
+                        filter: range_bounds(q, group_id, role_id),
+                    },
+                    test: format!("{filter} AND {test}"),
+                    binds: try_binds,
+                    rows: budget.rows,
+                    whole: range.max(0) as u64 <= budget.rows,
+                };
+                (budget, read)
+            });
         let large_set = try_in_order.as_ref().map(|(b, _)| b.large_set);
         // Whether the set is large, and the share of the project it holds (at least).
         let mut large = false;
