@@ -488,11 +488,13 @@ async fn rows_for(
 
 mod budget;
 mod cost;
+mod explain;
 mod plan;
 use budget::*;
 use cost::*;
+pub use explain::explain;
+pub use plan::SUBSTRING_FROM;
 use plan::*;
-pub use plan::{explain, SUBSTRING_FROM};
 
 #[cfg(test)]
 mod reference_tests;
