@@ -283,6 +283,13 @@ fn header() {
 }
 
 async fn run(backend: Backend, n: u64) {
+    // ROSTER_BENCH_LOG=sqlx::query=debug logs every statement (to count them per page).
+    if std::env::var("ROSTER_BENCH_LOG").is_ok() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_env("ROSTER_BENCH_LOG"))
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let (test_db, fresh) = TestDb::kept(backend, &format!("mix2_{n}")).await;
     let db: Db = test_db.db.clone();
     let url = test_db.url.clone();
@@ -547,6 +554,12 @@ async fn run(backend: Backend, n: u64) {
         ("GET /api/viewer", "/api/viewer", true),
         ("sign-in page, signed out", "/login", false),
     ] {
+        // ROSTER_BENCH_THROUGHPUT=<label prefix> runs one page only (for `perf`).
+        if let Ok(only) = std::env::var("ROSTER_BENCH_THROUGHPUT") {
+            if !label.starts_with(only.as_str()) {
+                continue;
+            }
+        }
         let client = if signed_in {
             c.clone()
         } else {

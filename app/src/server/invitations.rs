@@ -454,9 +454,10 @@ pub async fn cancel(
 ) -> Result<String, AppError> {
     let mut tx = state.db.begin().await?;
     let (email, _) = invited_member(&mut tx, project_id, user_id).await?;
+    // `+project_id`: by the person, not by the project's open invitations (see `users::rows_for`).
     sqlx::query(
         "UPDATE invitations SET revoked_at = $1 \
-          WHERE project_id = $2 AND user_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
+          WHERE +project_id = $2 AND user_id = $3 AND accepted_at IS NULL AND revoked_at IS NULL",
     )
     .bind(state.auth.clock.now_ms())
     .bind(project_id)

@@ -280,6 +280,11 @@ db_test!(
         let p = run(base.clone()).await;
         assert_eq!(names(&p), ["margaret", "linus", "grace", "alan", "ada"]);
         assert_eq!(p.total, 5);
+        // Margaret is the project's only active owner: her row says so, and no other.
+        let last_owner: Vec<bool> = p.items.iter().map(|r| r.last_owner).collect();
+        assert_eq!(last_owner, [true, false, false, false, false]);
+        assert_eq!(p.items[4].groups, ["Engineering"]);
+        assert!(p.items[0].groups.is_empty());
 
         let alan = &p.items[3];
         assert_eq!(
@@ -749,3 +754,32 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
     let all = list(&db, pid, &UserQuery::default()).await.unwrap();
     assert_eq!((all.total, all.more), (dense as u64 + 20, false));
 });
+
+/// A page's rows look up each person's open invitation by the person, on a fresh database
+/// (no measured statistics): by the project's open invitations it read all of them per row.
+#[tokio::test]
+async fn sqlite_looks_up_each_rows_invitation_by_person() {
+    let lite = crate::server::db::testing::TestDb::new(Backend::Sqlite).await;
+    let plan: Vec<String> =
+        sqlx::query(&format!("EXPLAIN QUERY PLAN {}", rows_sql(Backend::Sqlite)))
+            .bind(1_i64)
+            .bind("[1,2,3]")
+            .bind(1_i64)
+            .fetch_all(lite.db.pool())
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| sqlx::Row::get::<String, _>(r, 3))
+            .collect();
+    let invitations: Vec<&String> = plan.iter().filter(|l| l.contains(" i ")).collect();
+    assert_eq!(
+        invitations,
+        ["SEARCH i USING INDEX invitations_user (user_id=?)"],
+        "{plan:#?}"
+    );
+    assert!(
+        plan.iter()
+            .any(|l| l.contains("memberships_1 (project_id=? AND user_id=?)")),
+        "{plan:#?}"
+    );
+}
