@@ -14,7 +14,7 @@ ROSTER_TEST_PG_URL ?= postgres://roster:roster@127.0.0.1:5432/postgres
 
 export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
 
-.PHONY: run test build setup setup-rust setup-node setup-browser setup-mail pg-up test-cargo test-e2e bench fmt lint
+.PHONY: run test build setup setup-rust setup-node setup-browser setup-mail pg-up test-cargo test-e2e bench bench-django fmt lint
 
 ## run: build Roster (release) and serve it on SQLite at http://127.0.0.1:3000
 run: setup-rust setup-node build
@@ -72,6 +72,22 @@ test-e2e:
 ## bench: the benchmarks (SQLite and PostgreSQL), printing their figures
 bench: pg-up
 	ROSTER_TEST_PG_URL=$(ROSTER_TEST_PG_URL) cargo bench -p server
+
+## bench-django: every view of the users-page mix in Django's admin on the same databases, beside
+## Roster's own times (server/benches/django/compare.py; Django from PyPI in a venv)
+DJANGO_VENV := $(TARGET_DIR)/django-venv
+MIX_PG_URL := $(patsubst %/postgres,%/roster_kept_mix2_1000000,$(ROSTER_TEST_PG_URL))
+bench-django: pg-up
+	@[ -x $(DJANGO_VENV)/bin/django-admin ] || { python3 -m venv $(DJANGO_VENV) \
+	  && $(DJANGO_VENV)/bin/pip install -q "django>=5.2,<6" "psycopg[binary]>=3.2"; }
+	for b in sqlite postgres; do \
+	  ROSTER_TEST_PG_URL=$(ROSTER_TEST_PG_URL) ROSTER_BENCH_BACKEND=$$b ROSTER_BENCH_THROUGHPUT=none \
+	    ROSTER_BENCH_TIMINGS=$(abspath $(TARGET_DIR))/mix-$$b.tsv cargo bench -p server --bench users_page_mix; \
+	done
+	$(DJANGO_VENV)/bin/python server/benches/django/compare.py --timings $(abspath $(TARGET_DIR))/mix-sqlite.tsv \
+	  --sqlite $${TMPDIR:-/tmp}/roster-tests/kept_mix2_1000000.db
+	$(DJANGO_VENV)/bin/python server/benches/django/compare.py --timings $(abspath $(TARGET_DIR))/mix-postgres.tsv \
+	  --postgres $(MIX_PG_URL)
 
 fmt:
 	cargo fmt --all
