@@ -136,10 +136,8 @@ def main():
     from django.db.utils import DatabaseError
     from django.test import RequestFactory
 
-    from roster_admin.models import Member, Role
-
     from roster_admin import admin as roster_admin
-    from roster_admin.models import Project
+    from roster_admin.models import Member, Project, Role
 
     roster_admin.PROJECT_ID = Project.objects.get(slug="default").id
     roles = {r.name: r.id for r in Role.objects.filter(project_id=roster_admin.PROJECT_ID)}
@@ -180,7 +178,6 @@ def main():
     started_all = time.perf_counter()
     for i, (r_query, r_page, qs) in enumerate(views):
         params = admin_params(qs, roles)
-        timed = []
         for _ in range(2):  # warm, then timed, as the Roster side
             deadline[0] = time.perf_counter() + args.cap_ms / 1000
             t = time.perf_counter()
@@ -191,11 +188,11 @@ def main():
                 if "interrupt" not in str(e) and "timeout" not in str(e):
                     raise
                 capped = True
-                connection.rollback() if connection.vendor != "sqlite" else None
-            timed.append(((time.perf_counter() - t) * 1000, capped))
+                if connection.vendor != "sqlite":
+                    connection.rollback()
+            ms = (time.perf_counter() - t) * 1000
             if capped:
                 break
-        ms, capped = timed[-1]
         if capped:
             ms = args.cap_ms
         elif b"result" not in response.content:

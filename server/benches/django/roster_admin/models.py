@@ -10,28 +10,28 @@ class Project(models.Model):
         db_table = "projects"
 
 
-class Role(models.Model):
+class ProjectNamed(models.Model):
+    """A project's role or group: its id, project and name."""
+
     project_id = models.BigIntegerField()
     name = models.TextField()
 
     class Meta:
+        abstract = True
         managed = False
+
+    def __str__(self):
+        return self.name
+
+
+class Role(ProjectNamed):
+    class Meta(ProjectNamed.Meta):
         db_table = "roles"
 
-    def __str__(self):
-        return self.name
 
-
-class Group(models.Model):
-    project_id = models.BigIntegerField()
-    name = models.TextField()
-
-    class Meta:
-        managed = False
+class Group(ProjectNamed):
+    class Meta(ProjectNamed.Meta):
         db_table = "groups"
-
-    def __str__(self):
-        return self.name
 
 
 class Account(models.Model):
