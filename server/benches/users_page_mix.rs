@@ -9,6 +9,8 @@
 //! user (80%), groups of 30%, 10%, 1% and 0.05%, a tenth who never signed in. The database is
 //! kept between runs (`/tmp/roster-tests/kept_mix2_N.db`, PostgreSQL `roster_kept_mix2_N`), so
 //! only the first run seeds. `ROSTER_BENCH_VIEWS` views (default 2,000), seeded RNG.
+//! `ROSTER_BENCH_ONLY=file` times only the views of a file (e.g. lines of a
+//! `ROSTER_BENCH_TIMINGS` file), seven times each, to compare two builds view by view.
 //!
 //! Prints p50 / p95 / p99 / max for both, per kind of view, the ten slowest views with their
 //! plans, and the process's resident memory (anonymous and file-backed) before and after.
@@ -338,6 +340,43 @@ async fn run(backend: Backend, n: u64) {
     let (anon, file) = rss_mb();
     println!("{backend:?}: {members} members, {views} views; RSS before: {anon} MB anonymous, {file} MB file-backed");
 
+    // ROSTER_BENCH_ONLY=file: only the views of that file (a timings file's lines, or one
+    // query string a line), each the median of seven after a warm-up, to compare two builds
+    // on the views that differ without the noise of single runs.
+    if let Ok(file) = std::env::var("ROSTER_BENCH_ONLY") {
+        let text = std::fs::read_to_string(&file).expect("ROSTER_BENCH_ONLY: cannot read");
+        println!("  views of {file}, median of 7 (query / page over HTTP):");
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            let view = line.rsplit('\t').next().unwrap_or(line).trim();
+            let qs = if view == "(default view)" { "" } else { view };
+            let url = reqwest::Url::parse(&format!("http://x/?{qs}")).unwrap();
+            let pairs: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
+            let q = UserQuery::from_pairs(|k| pairs.get(k).cloned());
+            let path = format!("/p/default/users?{}", q.to_query_string());
+            let (mut query, mut http) = (Vec::new(), Vec::new());
+            for _ in 0..8 {
+                let started = Instant::now();
+                users::list(app.db(), pid, &q).await.unwrap();
+                query.push(started.elapsed());
+                let started = Instant::now();
+                let res = c.get(app.url(&path)).send().await.unwrap();
+                assert_eq!(res.status(), 200, "{path}");
+                res.bytes().await.unwrap();
+                http.push(started.elapsed());
+            }
+            query.remove(0);
+            http.remove(0);
+            query.sort();
+            http.sort();
+            println!(
+                "{:.3}\t{:.3}\t{}",
+                pct(&query, 0.5).as_secs_f64() * 1e3,
+                pct(&http, 0.5).as_secs_f64() * 1e3,
+                describe(&q)
+            );
+        }
+        return;
+    }
     let mut rng = StdRng::seed_from_u64(20261124);
     let mut timed = Vec::with_capacity(views);
     let mut failures = Vec::new();
