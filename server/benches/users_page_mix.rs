@@ -257,6 +257,35 @@ struct Timed {
     http: Duration,
 }
 
+/// The median times of `q` over `timed` runs after a warm-up: the users-list query, and the
+/// server-rendered page over HTTP as the signed-in client `c` gets it.
+async fn median_times(
+    app: &TestApp,
+    c: &reqwest::Client,
+    pid: i64,
+    q: &UserQuery,
+    timed: usize,
+) -> (Duration, Duration) {
+    let path = format!("/p/default/users?{}", q.to_query_string());
+    let (mut query, mut http) = (Vec::new(), Vec::new());
+    for _ in 0..=timed {
+        let started = Instant::now();
+        users::list(app.db(), pid, q).await.unwrap();
+        query.push(started.elapsed());
+        let started = Instant::now();
+        let res = c.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        res.bytes().await.unwrap();
+        http.push(started.elapsed());
+    }
+    // The first run warms the caches.
+    query.remove(0);
+    http.remove(0);
+    query.sort();
+    http.sort();
+    (pct(&query, 0.5), pct(&http, 0.5))
+}
+
 fn summary(label: &str, mut times: Vec<Duration>) {
     times.sort();
     let over = |ms: u64| {
@@ -352,26 +381,11 @@ async fn run(backend: Backend, n: u64) {
             let url = reqwest::Url::parse(&format!("http://x/?{qs}")).unwrap();
             let pairs: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
             let q = UserQuery::from_pairs(|k| pairs.get(k).cloned());
-            let path = format!("/p/default/users?{}", q.to_query_string());
-            let (mut query, mut http) = (Vec::new(), Vec::new());
-            for _ in 0..8 {
-                let started = Instant::now();
-                users::list(app.db(), pid, &q).await.unwrap();
-                query.push(started.elapsed());
-                let started = Instant::now();
-                let res = c.get(app.url(&path)).send().await.unwrap();
-                assert_eq!(res.status(), 200, "{path}");
-                res.bytes().await.unwrap();
-                http.push(started.elapsed());
-            }
-            query.remove(0);
-            http.remove(0);
-            query.sort();
-            http.sort();
+            let (query, http) = median_times(&app, &c, pid, &q, 7).await;
             println!(
                 "{:.3}\t{:.3}\t{}",
-                pct(&query, 0.5).as_secs_f64() * 1e3,
-                pct(&http, 0.5).as_secs_f64() * 1e3,
+                query.as_secs_f64() * 1e3,
+                http.as_secs_f64() * 1e3,
                 describe(&q)
             );
         }
@@ -492,29 +506,8 @@ async fn run(backend: Backend, n: u64) {
     ];
     println!("  the issue's views, median of 8 (query / page over HTTP):");
     for (label, q) in named {
-        let path = format!("/p/default/users?{}", q.to_query_string());
-        let mut query = Vec::new();
-        let mut http = Vec::new();
-        for _ in 0..9 {
-            let started = Instant::now();
-            users::list(app.db(), pid, &q).await.unwrap();
-            query.push(started.elapsed());
-            let started = Instant::now();
-            let res = c.get(app.url(&path)).send().await.unwrap();
-            assert_eq!(res.status(), 200, "{path}");
-            res.bytes().await.unwrap();
-            http.push(started.elapsed());
-        }
-        // The first of nine warms the caches.
-        query.remove(0);
-        http.remove(0);
-        query.sort();
-        http.sort();
-        println!(
-            "  {label:<34} {:>9.2?} {:>9.2?}",
-            pct(&query, 0.5),
-            pct(&http, 0.5)
-        );
+        let (query, http) = median_times(&app, &c, pid, &q, 8).await;
+        println!("  {label:<34} {query:>9.2?} {http:>9.2?}");
     }
 
     println!("  users-list query (count and page):");
