@@ -282,15 +282,27 @@ async fn list_given(
     Ok(list_traced(db, project_id, q, dir, path).await?.0)
 }
 
-/// [`list_given`], and whether a read in order within a budget was tried and answered
-/// (`Some(true)`), tried and ran out (`Some(false)`), or not tried: the tests see both.
+/// How a page was found, for the tests to see every way taken.
+#[derive(Debug, Default)]
+#[cfg_attr(not(test), allow(dead_code))]
+struct Trace {
+    /// Whether a read in order within a budget was tried and answered (`Some(true)`),
+    /// tried and ran out (`Some(false)`), or not tried.
+    budget_met: Option<bool>,
+    /// Whether the rows were collected from a last-sign-in filter's range.
+    sign_in_range: bool,
+    /// Whether a PostgreSQL trigram set was taken to be large from its estimate.
+    estimated: bool,
+}
+
+/// [`list_given`], and how it found the page.
 async fn list_traced(
     db: &Db,
     project_id: i64,
     q: &UserQuery,
     dir: &ProjectDirectory,
     path: SearchPath,
-) -> Result<(Page<UserRow>, Option<bool>), AppError> {
+) -> Result<(Page<UserRow>, Trace), AppError> {
     // The server function takes the view as the client sent it; the bounds hold here.
     let q = &q.bounded();
     let Some(plan) = plan_list(db, project_id, q, dir, path).await? else {
@@ -302,7 +314,7 @@ async fn list_traced(
             as_of: super::util::now_ms(),
             more: false,
         };
-        return Ok((page, None));
+        return Ok((page, Trace::default()));
     };
     let mut budget_met = None;
     let exact = plan.exact_total(db).await?;
@@ -370,7 +382,14 @@ async fn list_traced(
         size: q.size,
         as_of: super::util::now_ms(),
     };
-    Ok((page, budget_met))
+    Ok((
+        page,
+        Trace {
+            budget_met,
+            sign_in_range: plan.sign_in_range,
+            estimated: plan.estimated,
+        },
+    ))
 }
 
 /// Whether a membership row (with its `status` and the account's `account_status`) hides the
@@ -504,10 +523,14 @@ async fn rows_for(
 mod budget;
 mod cost;
 mod explain;
+mod indexes;
+mod pg_sets;
 mod plan;
 use budget::*;
 use cost::*;
 pub use explain::explain;
+use indexes::*;
+use pg_sets::*;
 pub use plan::SUBSTRING_FROM;
 use plan::*;
 

@@ -17,6 +17,10 @@ pub(super) const LARGE_SET: u64 = 10_000;
 /// read in order (~35 µs an id against ~2 µs).
 pub(super) const PG_SET_FACTOR: u64 = 5;
 
+/// How many collected rows a PostgreSQL set's id costs once its probe has run and its ids
+/// are written into the query behind the fence (see `plan_list`).
+pub(super) const PG_ID_COST: u64 = 2;
+
 /// How large a set must be to try the read in order, and how many rows that read may take.
 /// The read is tried only when it is expected to find the page well within its rows, at the
 /// set's share of the project and the share of rows that pass the view's filters.

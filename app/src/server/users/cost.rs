@@ -55,6 +55,23 @@ pub(super) fn set_row_cost(q: &UserQuery, index: &str) -> u64 {
     }
 }
 
+/// Rows read in order, testing each, until `wanted` pass, judging by `sampled` rows of the
+/// view's order of which `hits` passed the view's filters and the needle: never more than the
+/// `range` the index holds for the view.
+pub(super) fn in_order_rows(sampled: u64, hits: u64, wanted: u64, range: u64) -> u64 {
+    match hits {
+        0 => range,
+        _ => (wanted.saturating_mul(sampled) / hits).min(range),
+    }
+}
+
+/// What collecting a needle's matches costs, in rows read in order: each of the `matches`
+/// per `sampled` rows among the `project` rows the set is drawn from is looked up, filtered
+/// and sorted at `set_row_cost` rows each.
+pub(super) fn set_rows(sampled: u64, matches: u64, project: u64, set_row_cost: u64) -> u64 {
+    set_row_cost.saturating_mul(matches).saturating_mul(project) / sampled.max(1)
+}
+
 /// Whether reading the view's index in order, testing each row, is expected to cost less
 /// than collecting the needle's matches and sorting them, judging by `sampled` rows of the
 /// view's order of which `hits` pass the view's filters and the needle and `matches` the
@@ -72,19 +89,27 @@ pub(super) fn scan_is_cheaper(
     project: u64,
     set_row_cost: u64,
 ) -> bool {
-    let scan = match hits {
-        0 => range,
-        _ => (wanted.saturating_mul(sampled) / hits).min(range),
-    };
-    scan <= set_row_cost.saturating_mul(matches).saturating_mul(project) / sampled.max(1)
+    in_order_rows(sampled, hits, wanted, range) <= set_rows(sampled, matches, project, set_row_cost)
+}
+
+/// What the sample of a view's first rows says ([`scan_is_cheaper_in_order`]).
+pub(super) struct Sample {
+    /// Whether the read in order is expected to cost less than the collected set.
+    pub(super) in_order_cheaper: bool,
+    /// The share of the rows read in order that pass the view's filters (without the search).
+    pub(super) pass_rate: f64,
+    /// The expected costs of the read in order and of the set, in rows read in order; 0 when
+    /// the whole view fits in the sample.
+    pub(super) in_order: u64,
+    pub(super) set: u64,
 }
 
 /// Whether reading the view in order, testing each row, is expected to cost less than a
-/// collected set ([`scan_is_cheaper`]), and the share of the rows read in order that pass
-/// the view's filters (without the search), judging by the first [`SAMPLE`] rows of the view's
-/// order (its status or role range of `range` rows, read off `from`, within the group when
-/// the view has one) and how many of them
-/// pass `filter` and `test`. Sampling in the view's order, not the project's, sees matches
+/// collected set ([`scan_is_cheaper`]), what the cheaper costs, and the share of the rows read
+/// in order that pass the view's filters (without the search) ([`Sample`]), judging by the
+/// first [`SAMPLE`] rows of the view's order (its status or role range of `range` rows, read
+/// off `from`, within the group when the view has one) and how many of them pass `filter`
+/// and `test`. Sampling in the view's order, not the project's, sees matches
 /// that cluster (a name's start, sorted by name) where the scan will meet them.
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn scan_is_cheaper_in_order(
@@ -100,7 +125,7 @@ pub(super) async fn scan_is_cheaper_in_order(
     range: u64,
     project: u64,
     set_row_cost: u64,
-) -> Result<(bool, f64), AppError> {
+) -> Result<Sample, AppError> {
     let bounds = range_bounds(q, group_id, role_id);
     let order = order_by(q.sort, q.desc);
     // Only the columns the filter and the test read, so an index that holds them answers
@@ -132,15 +157,27 @@ pub(super) async fn scan_is_cheaper_in_order(
         n => passes as f64 / n as f64,
     };
     // The whole view fits in the sample: reading it is cheap whatever it holds.
-    let cheaper = sampled < SAMPLE
-        || scan_is_cheaper(
-            sampled as u64,
-            hits as u64,
-            matches as u64,
+    if sampled < SAMPLE {
+        return Ok(Sample {
+            in_order_cheaper: true,
+            pass_rate,
+            in_order: 0,
+            set: 0,
+        });
+    }
+    let (sampled, hits, matches) = (sampled as u64, hits as u64, matches as u64);
+    Ok(Sample {
+        in_order_cheaper: scan_is_cheaper(
+            sampled,
+            hits,
+            matches,
             wanted,
             range,
             project,
             set_row_cost,
-        );
-    Ok((cheaper, pass_rate))
+        ),
+        pass_rate,
+        in_order: in_order_rows(sampled, hits, wanted, range),
+        set: set_rows(sampled, matches, project, set_row_cost),
+    })
 }

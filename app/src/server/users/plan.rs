@@ -3,36 +3,6 @@
 //! and the page and count queries that follow from it ([`plan_list`]); `explain.rs` shows them.
 use super::*;
 
-/// The most trigram matches PostgreSQL's list takes as literal ids (see `plan_list`).
-pub(super) const PG_SET_MAX: u64 = 20_000;
-
-/// PostgreSQL: how many ids a set's `query` returns (it reads at most [`PG_SET_MAX`] + 1),
-/// and those ids as a test of `m.user_id` to write into the view's query; None when there
-/// are more. Its planner misjudges such sets as subqueries (see `plan_list`).
-async fn pg_id_test(db: &Db, query: AnyQuery<'_>) -> Result<(u64, Option<String>), AppError> {
-    let ids: Vec<i64> = query
-        .fetch_all(db.pool())
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect::<Result<_, _>>()?;
-    let n = ids.len() as u64;
-    Ok((
-        n,
-        match n {
-            0 => Some("1 = 0".into()),
-            // Integers from the database: safe to inline. One array constant, not a list of
-            // constants: at 16,634 ids the planner took 36–50 ms over `IN (…)` and 9.5 ms
-            // over the array, for the same plan.
-            n if n <= PG_SET_MAX => Some(format!(
-                "m.user_id = ANY('{{{}}}'::bigint[])",
-                ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
-            )),
-            _ => None,
-        },
-    ))
-}
-
 /// Up to this many rows (the count's cap), a counted view reads its page and its count in
 /// one query.
 pub(super) const ONE_READ: u64 = 5_000;
@@ -52,6 +22,10 @@ pub(super) enum SearchPath {
     /// As `Auto`, with a budget small enough for a small project to meet and exhaust.
     #[cfg(test)]
     Tight,
+    /// As `Auto`, but a view with a last-sign-in filter always reads its sign-in range
+    /// (see `plan_list`).
+    #[cfg(test)]
+    Range,
 }
 
 impl SearchPath {
@@ -60,7 +34,7 @@ impl SearchPath {
         match self {
             SearchPath::Auto => true,
             #[cfg(test)]
-            SearchPath::Tight => true,
+            SearchPath::Tight | SearchPath::Range => true,
             SearchPath::Index | SearchPath::Scan => false,
         }
     }
@@ -72,8 +46,32 @@ impl SearchPath {
         match self {
             SearchPath::Auto => PG_SET_FACTOR,
             #[cfg(test)]
+            SearchPath::Range => PG_SET_FACTOR,
+            #[cfg(test)]
             SearchPath::Tight => 1,
             SearchPath::Index | SearchPath::Scan => 1,
+        }
+    }
+
+    /// How many times cheaper than the other paths a sign-in range must look to be read
+    /// (see `plan_list`). The tight budget's small project takes it as soon as it is cheaper,
+    /// so that its views read it without a path forcing them to.
+    fn sign_in_margin(self) -> u64 {
+        match self {
+            #[cfg(test)]
+            SearchPath::Tight => 1,
+            _ => 2,
+        }
+    }
+
+    /// From how many estimated matches a PostgreSQL trigram set is taken to be large without
+    /// reading it. The tight budget's small project takes a smaller number, so that its
+    /// views see that path too.
+    fn surely_large(self) -> u64 {
+        match self {
+            #[cfg(test)]
+            SearchPath::Tight => 100,
+            _ => PG_SURELY_LARGE,
         }
     }
 
@@ -81,6 +79,8 @@ impl SearchPath {
     fn budget(self, backend: Backend, set_row_cost: u64) -> Option<Budget> {
         match self {
             SearchPath::Auto => Some(Budget::for_cost(backend, set_row_cost)),
+            #[cfg(test)]
+            SearchPath::Range => Some(Budget::for_cost(backend, set_row_cost)),
             #[cfg(test)]
             SearchPath::Tight => Some(Budget::TIGHT),
             SearchPath::Index | SearchPath::Scan => None,
@@ -121,6 +121,10 @@ pub(super) struct ListPlan {
     pub(super) known_total: Option<u64>,
     /// A read in order to try before collecting a large set.
     pub(super) budget: Option<Budgeted>,
+    /// Whether the rows are collected from the range of a last-sign-in filter.
+    pub(super) sign_in_range: bool,
+    /// Whether a PostgreSQL trigram set was taken to be large from the planner's estimate.
+    pub(super) estimated: bool,
 }
 
 impl ListPlan {
@@ -221,47 +225,6 @@ impl ListPlan {
     }
 }
 
-/// The index (migrations 0001 and 0016) that reads a project's members in `sort`'s order,
-/// within one status or one role when the view filters by it, or both for the orders their
-/// pair's index holds.
-pub(super) fn scan_index(sort: UserSort, by_status: bool, by_role: bool) -> &'static str {
-    match (sort, by_status, by_role) {
-        (UserSort::Created | UserSort::Status | UserSort::Role, true, true) => {
-            "memberships_role_status"
-        }
-        (UserSort::Email, true, _) => "memberships_status_email",
-        (UserSort::Email, _, true) => "memberships_role_email",
-        (UserSort::Email, ..) => "memberships_by_email",
-        (UserSort::Name, true, _) => "memberships_status_name",
-        (UserSort::Name, _, true) => "memberships_role_name",
-        (UserSort::Name, ..) => "memberships_by_name",
-        (UserSort::LastSignIn, true, _) => "memberships_status_sign_in",
-        (UserSort::LastSignIn, _, true) => "memberships_role_sign_in",
-        (UserSort::LastSignIn, ..) => "memberships_by_last_sign_in",
-        (UserSort::Created, true, _) => "memberships_by_status",
-        (UserSort::Created, _, true) => "memberships_by_role",
-        (UserSort::Created, ..) => "memberships_by_created",
-        (UserSort::Role, true, _) => "memberships_status_role",
-        (UserSort::Role, ..) => "memberships_by_role",
-        (UserSort::Status, _, true) => "memberships_role_status",
-        (UserSort::Status, ..) => "memberships_by_status",
-    }
-}
-
-/// The index of `group_members` (migration 0019) that reads a group's members in `sort`'s
-/// order, within one status or role when the view has one and the order allows; the other
-/// filters are tested from the index's last columns.
-pub(super) fn group_index(sort: UserSort, by_status: bool, by_role: bool) -> &'static str {
-    match (sort, by_status, by_role) {
-        (UserSort::Email, ..) => "group_members_by_email",
-        (UserSort::Name, ..) => "group_members_by_name",
-        (UserSort::LastSignIn, ..) => "group_members_by_sign_in",
-        (UserSort::Created, true, _) | (UserSort::Status, ..) => "group_members_by_status",
-        (UserSort::Created, _, true) | (UserSort::Role, ..) => "group_members_by_role",
-        (UserSort::Created, ..) => "group_members_by_created",
-    }
-}
-
 /// A needle shorter than this matches the start of an email or name (through the indexes
 /// those columns are sorted by); from this length on, any substring (the trigram index).
 pub const SUBSTRING_FROM: usize = 3;
@@ -351,6 +314,8 @@ pub(super) async fn plan_list(
             bounded,
             known_total: None,
             budget: None,
+            sign_in_range: false,
+            estimated: false,
         }));
     }
     // The rows the page and its count read: up to the count's cap when counted.
@@ -497,6 +462,8 @@ pub(super) async fn plan_list(
             bounded,
             known_total: None,
             budget: None,
+            sign_in_range: false,
+            estimated: false,
         }));
     }
     // A short needle's set is drawn from the narrower of the view's status and role ranges
@@ -522,15 +489,19 @@ pub(super) async fn plan_list(
     // PostgreSQL: whether a large trigram set (more than the budget's `large_set` ids) is
     // written into the query (see the fence below).
     let mut large_ids = false;
+    // The index of the sign-in range the rows are collected from, when they are (below).
+    let mut sign_in_range = None;
+    // Whether a PostgreSQL trigram set is taken to be large from its estimate (below).
+    let mut estimated = false;
     if !needle.is_empty() {
         // A search is a test of each row read in the view's order, or a set of matches
         // collected from an index (the trigram index; for a short needle, the email and name
         // ranges) and then sorted. A needle most rows match ("@example.org") is met soon in
         // order; a rare one, or one whose matches all sit further along the order ("kat" by
         // name), is found faster in the index. The first rows in the view's order tell.
-        let use_set = match path {
-            SearchPath::Index => true,
-            SearchPath::Scan => false,
+        let (use_set, sampled) = match path {
+            SearchPath::Index => (true, None),
+            SearchPath::Scan => (false, None),
             _ => {
                 let mut sample_binds = binds.clone();
                 let test = search_test(db.backend(), "m", &mut sample_binds, &needle);
@@ -542,8 +513,7 @@ pub(super) async fn plan_list(
                     Backend::Postgres if long => row_cost * path.pg_set_factor(),
                     _ => row_cost,
                 };
-                let cheaper;
-                (cheaper, pass_rate) = scan_is_cheaper_in_order(
+                let sample = scan_is_cheaper_in_order(
                     db,
                     q,
                     group_id,
@@ -558,30 +528,94 @@ pub(super) async fn plan_list(
                     set_cost,
                 )
                 .await?;
-                !cheaper
+                pass_rate = sample.pass_rate;
+                (
+                    !sample.in_order_cheaper,
+                    Some((sample.in_order, sample.set)),
+                )
             }
         };
+        // The pattern of a PostgreSQL trigram set, and the planner's estimate of its matches
+        // once asked (below).
+        let pattern = format!("%{}%", escape_like(&needle));
+        let mut pg_estimate = None;
+        // A last-sign-in filter is the one the counters do not know: the view's status or
+        // role range read in order may hold ten times the rows that pass it (`neide` among
+        // active developers who never signed in: 144,134 rows read, 14,266 pass, 230 match,
+        // 150-200 ms on PostgreSQL). Its own range of the sign-in index, each row looked up,
+        // tested and the matches sorted, then costs a collected row per row that passes the
+        // filters (30-50 ms there), less than either when they are few. Their number is
+        // estimated from the sample, and counted up to where the range would cost half the
+        // cheaper of the other two ([`SearchPath::sign_in_margin`]) before it is chosen (the
+        // count costs 5-10 ms at 20,000: `ert.m` among invited developers, 20,000 rows, took
+        // 28 ms as a set and 38 ms counted and read as a range). Not for a view sorted by
+        // last sign-in, whose read in order already walks that range, nor a group's view (the
+        // group's copy has its own sign-in index, read in order). A sample that met no match
+        // says nothing of a set's size (`ngh`, inactive, never signed in, by name: the first
+        // thousand names are Adas, the Singhs further on), so on PostgreSQL the set is
+        // weighed at least at the planner's estimate there.
+        if let (true, Some((in_order_rows, mut set_rows))) = (
+            q.last_sign_in.is_some() && q.sort != UserSort::LastSignIn && group_id.is_none(),
+            sampled,
+        ) {
+            if db.backend() == Backend::Postgres && long && in_order_rows > 0 {
+                let estimate = pg_estimated_rows(db, PG_SEARCH, &pattern).await?;
+                pg_estimate = Some(estimate);
+                set_rows = set_rows.max(estimate * row_cost * path.pg_set_factor());
+            }
+            let cost = in_order_rows.min(set_rows);
+            let (by_status, by_role) = (q.status.is_some(), role_id.is_some());
+            let index = sign_in_index(by_status, by_role, of_status, of_role);
+            let filtered = match (by_status, by_role) {
+                (true, true) => of_both,
+                (true, false) => of_status,
+                (false, true) => of_role,
+                (false, false) => all,
+            }
+            .max(0) as f64
+                * pass_rate;
+            sign_in_range = match path {
+                #[cfg(test)]
+                SearchPath::Range => Some(index),
+                _ if filtered * ((path.sign_in_margin() * row_cost) as f64) < cost as f64 => {
+                    let from = match db.backend() {
+                        Backend::Sqlite => format!("memberships m INDEXED BY {index}"),
+                        Backend::Postgres => "memberships m".to_string(),
+                    };
+                    let more = more_than(
+                        db,
+                        &format!("SELECT 1 FROM {from} WHERE {filter}"),
+                        &binds,
+                        cost / (path.sign_in_margin() * row_cost),
+                    )
+                    .await?;
+                    (!more).then_some(index)
+                }
+                _ => None,
+            };
+        }
+        let use_set = use_set && sign_in_range.is_none();
         collected = use_set;
         // The view's filters without the set, for the read in order; it is kept when the
         // set proves large.
-        let try_in_order = path
-            .budget(db.backend(), row_cost)
-            .filter(|_| use_set)
-            .map(|budget| {
-                let mut try_binds = binds.clone();
-                let test = search_test(db.backend(), "m", &mut try_binds, &needle);
-                let read = Budgeted {
-                    arm: Arm {
-                        from: in_order.clone(),
-                        filter: range_bounds(q, group_id, role_id),
-                    },
-                    test: format!("{filter} AND {test}"),
-                    binds: try_binds,
-                    rows: budget.rows,
-                    whole: range.max(0) as u64 <= budget.rows,
-                };
-                (budget, read)
-            });
+        let mut try_in_order =
+            path.budget(db.backend(), row_cost)
+                .filter(|_| use_set)
+                .map(|budget| {
+                    let mut try_binds = binds.clone();
+                    let test = search_test(db.backend(), "m", &mut try_binds, &needle);
+                    let read = Budgeted {
+                        arm: Arm {
+                            from: in_order.clone(),
+                            filter: range_bounds(q, group_id, role_id),
+                        },
+                        test: format!("{filter} AND {test}"),
+                        binds: try_binds,
+                        rows: budget.rows,
+                        whole: range.max(0) as u64 <= budget.rows,
+                    };
+                    (budget, read)
+                });
         let large_set = try_in_order.as_ref().map(|(b, _)| b.large_set);
         // Whether the set is large, and the share of the project it holds (at least).
         let mut large = false;
@@ -624,18 +658,41 @@ pub(super) async fn plan_list(
                     // subquery, PostgreSQL's planner guesses that 1% of all users match any
                     // pattern, and for a page of 20 it then prefers reading the sort's index
                     // and testing each row's pattern: seconds for a rare needle.
-                    let pattern = format!("%{}%", escape_like(&needle));
-                    let (n, ids) = pg_id_test(
-                        db,
-                        sqlx::query(&format!(
-                            "SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE $1 LIMIT {}",
-                            PG_SET_MAX + 1
-                        ))
-                        .bind(pattern.clone()),
-                    )
-                    .await?;
+                    // Reading the set only to learn that it is large costs the most where
+                    // it tells the least: the trigram index gives every candidate before
+                    // the first row is read (`p.test`, 200,538 matches: 470 ms for the first
+                    // 20,001). Where a read in order is tried first anyway, a set the
+                    // planner estimates far over what could be written into the query is
+                    // taken as large unread.
+                    let estimate = match (large_set, pg_estimate) {
+                        (Some(_), Some(rows)) => Some(rows),
+                        (Some(_), None) => Some(pg_estimated_rows(db, PG_SEARCH, &pattern).await?),
+                        (None, _) => None,
+                    }
+                    .filter(|&rows| rows >= path.surely_large());
+                    estimated = estimate.is_some();
+                    let (n, ids) = match estimate {
+                        Some(rows) => (rows, None),
+                        None => {
+                            pg_id_test(
+                                db,
+                                sqlx::query(&format!("{PG_SEARCH} LIMIT {}", PG_SET_MAX + 1))
+                                    .bind(pattern.clone()),
+                            )
+                            .await?
+                        }
+                    };
                     large = large_set.is_some_and(|limit| n > limit);
                     large_ids = large && ids.is_some();
+                    // With the probe paid and its ids written into the fenced query, each
+                    // costs about two collected rows (`n l`: 15,015 ids, 67-95 ms; 300,000
+                    // rows read in order off a covering index, 147 ms): the budget is
+                    // no more than that.
+                    if let (true, Some((budget, read))) = (large_ids, try_in_order.as_mut()) {
+                        budget.rows = budget.rows.min(n * row_cost * PG_ID_COST);
+                        read.rows = budget.rows;
+                        read.whole = range.max(0) as u64 <= read.rows;
+                    }
                     share = n as f64 / all.max(1) as f64;
                     match ids {
                         Some(ids) => filter += &format!(" AND {ids}"),
@@ -736,20 +793,29 @@ pub(super) async fn plan_list(
     } else {
         "memberships"
     };
-    let arm = match (collected, db.backend()) {
-        (false, _) => Arm {
+    let arm = match (sign_in_range, collected, db.backend()) {
+        (Some(index), _, Backend::Sqlite) => Arm {
+            from: format!("memberships m INDEXED BY {index}"),
+            filter,
+        },
+        // The fence keeps the planner off the sort's index (the read in order).
+        (Some(_), _, Backend::Postgres) => Arm {
+            from: format!("(SELECT * FROM memberships m WHERE {filter} OFFSET 0) m"),
+            filter: "TRUE".into(),
+        },
+        (None, false, _) => Arm {
             from: in_order,
             filter,
         },
-        (true, Backend::Sqlite) => Arm {
+        (None, true, Backend::Sqlite) => Arm {
             from: format!("{table} m INDEXED BY sqlite_autoindex_{table}_1"),
             filter,
         },
-        (true, Backend::Postgres) if budgeted.is_some() || large_ids => Arm {
+        (None, true, Backend::Postgres) if budgeted.is_some() || large_ids => Arm {
             from: format!("(SELECT * FROM {table} m WHERE {filter} OFFSET 0) m"),
             filter: "TRUE".into(),
         },
-        (true, Backend::Postgres) => Arm {
+        (None, true, Backend::Postgres) => Arm {
             from: format!("{table} m"),
             filter,
         },
@@ -784,5 +850,7 @@ pub(super) async fn plan_list(
         bounded,
         known_total,
         budget: budgeted,
+        sign_in_range: sign_in_range.is_some(),
+        estimated,
     }))
 }

@@ -714,7 +714,7 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
             )
             .await
             .unwrap()
-            .0
+            .in_order_cheaper
         }
     };
     assert!(scans("dense.test", 1).await);
