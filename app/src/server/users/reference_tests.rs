@@ -354,6 +354,7 @@ db_test!(every_view_matches_the_reference, |db: Db| async move {
                 SearchPath::Scan,
                 SearchPath::Tight,
                 SearchPath::Range,
+                SearchPath::Estimated,
             ] {
                 let (got, trace) = list_traced(&db, pid, &q, &dir, path).await.unwrap();
                 budgets.extend(trace.budget_met);
@@ -411,8 +412,8 @@ db_test!(every_view_matches_the_reference, |db: Db| async move {
         sign_in_ranges.contains("Range") && sign_in_ranges.contains("Tight"),
         "{sign_in_ranges:?}"
     );
-    // PostgreSQL took some sets as large from the planner's estimate, unread (SQLite reads
-    // its sets' ids, which cost little).
+    // The path that forces it took sets as large from the planner's estimate, unread, on
+    // PostgreSQL (SQLite reads its sets' ids, which cost little).
     assert_eq!(estimated, db.backend() == Backend::Postgres);
     // The mix took every access path.
     assert_eq!(
@@ -437,7 +438,12 @@ db_test!(paging_visits_every_row_once, |db: Db| async move {
         q.size = 50;
         let matching = reference(&all, &q, crate::server::util::now_ms());
         let pages = (matching.len().div_ceil(50)).max(1) as u32;
-        for path in [SearchPath::Auto, SearchPath::Tight, SearchPath::Range] {
+        for path in [
+            SearchPath::Auto,
+            SearchPath::Tight,
+            SearchPath::Range,
+            SearchPath::Estimated,
+        ] {
             let page_of = |page: u32| {
                 let q = UserQuery { page, ..q.clone() };
                 let dir = &dir;
