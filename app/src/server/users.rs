@@ -526,6 +526,7 @@ mod explain;
 mod indexes;
 mod pg_sets;
 mod plan;
+mod sign_in;
 use budget::*;
 use cost::*;
 pub use explain::explain;
@@ -533,6 +534,7 @@ use indexes::*;
 use pg_sets::*;
 pub use plan::SUBSTRING_FROM;
 use plan::*;
+use sign_in::*;
 
 #[cfg(test)]
 mod reference_tests;

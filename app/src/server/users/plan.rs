@@ -47,7 +47,7 @@ impl SearchPath {
     /// How many times more a trigram set's match costs PostgreSQL than SQLite, as the sample
     /// weighs it. The tight budget's small project weighs them alike, so that its views
     /// still collect sets, within and beyond the budget.
-    fn pg_set_factor(self) -> u64 {
+    pub(super) fn pg_set_factor(self) -> u64 {
         match self {
             SearchPath::Auto => PG_SET_FACTOR,
             #[cfg(test)]
@@ -61,7 +61,7 @@ impl SearchPath {
     /// How many times cheaper than the other paths a sign-in range must look to be read
     /// (see `plan_list`). The tight budget's small project takes it as soon as it is cheaper,
     /// so that its views read it without a path forcing them to.
-    fn sign_in_margin(self) -> u64 {
+    pub(super) fn sign_in_margin(self) -> u64 {
         match self {
             #[cfg(test)]
             SearchPath::Tight => 1,
@@ -341,6 +341,14 @@ pub(super) async fn plan_list(
     .bind(role_id.unwrap_or(-1))
     .fetch_one(db.pool())
     .await?;
+    // How many members the view's status and role hold, from those sums.
+    let of_view = match (q.status.is_some(), role_id.is_some()) {
+        (false, false) => all,
+        (true, false) => of_status,
+        (false, true) => of_role,
+        (true, true) => of_both,
+    }
+    .max(0) as u64;
     // Read in order, the rows come off the index of the view's sort, within its status or
     // its role (the smaller) when it has them: a range of `range` rows.
     // Sorted by when they joined (or by status or role, which the filters fix), one index
@@ -543,60 +551,23 @@ pub(super) async fn plan_list(
         // once asked (below).
         let pattern = format!("%{}%", escape_like(&needle));
         let mut pg_estimate = None;
-        // A last-sign-in filter is the one the counters do not know: the view's status or
-        // role range read in order may hold ten times the rows that pass it (`neide` among
-        // active developers who never signed in: 144,134 rows read, 14,266 pass, 230 match,
-        // 150-200 ms on PostgreSQL). Its own range of the sign-in index, each row looked up,
-        // tested and the matches sorted, then costs a collected row per row that passes the
-        // filters (30-50 ms there), less than either when they are few. Their number is
-        // estimated from the sample, and counted up to where the range would cost half the
-        // cheaper of the other two ([`SearchPath::sign_in_margin`]) before it is chosen (the
-        // count costs 5-10 ms at 20,000: `ert.m` among invited developers, 20,000 rows, took
-        // 28 ms as a set and 38 ms counted and read as a range). Not for a view sorted by
-        // last sign-in, whose read in order already walks that range, nor a group's view (the
-        // group's copy has its own sign-in index, read in order). A sample that met no match
-        // says nothing of a set's size (`ngh`, inactive, never signed in, by name: the first
-        // thousand names are Adas, the Singhs further on), so on PostgreSQL the set is
-        // weighed at least at the planner's estimate there.
-        if let (true, Some((in_order_rows, mut set_rows))) = (
+        // A last-sign-in filter may leave few of the view's rows: their own range of a
+        // sign-in index may cost less than either path (`sign_in.rs`).
+        if let (true, Some((in_order_rows, set_rows))) = (
             q.last_sign_in.is_some() && q.sort != UserSort::LastSignIn && group_id.is_none(),
             sampled,
         ) {
-            if db.backend() == Backend::Postgres && long && in_order_rows > 0 {
-                let estimate = pg_estimated_rows(db, PG_SEARCH, &pattern).await?;
-                pg_estimate = Some(estimate);
-                set_rows = set_rows.max(estimate * row_cost * path.pg_set_factor());
-            }
-            let cost = in_order_rows.min(set_rows);
-            let (by_status, by_role) = (q.status.is_some(), role_id.is_some());
-            let index = sign_in_index(by_status, by_role, of_status, of_role);
-            let filtered = match (by_status, by_role) {
-                (true, true) => of_both,
-                (true, false) => of_status,
-                (false, true) => of_role,
-                (false, false) => all,
-            }
-            .max(0) as f64
-                * pass_rate;
-            sign_in_range = match path {
-                #[cfg(test)]
-                SearchPath::Range => Some(index),
-                _ if filtered * ((path.sign_in_margin() * row_cost) as f64) < cost as f64 => {
-                    let from = match db.backend() {
-                        Backend::Sqlite => format!("memberships m INDEXED BY {index}"),
-                        Backend::Postgres => "memberships m".to_string(),
-                    };
-                    let more = more_than(
-                        db,
-                        &format!("SELECT 1 FROM {from} WHERE {filter}"),
-                        &binds,
-                        cost / (path.sign_in_margin() * row_cost),
-                    )
-                    .await?;
-                    (!more).then_some(index)
-                }
-                _ => None,
-            };
+            (sign_in_range, pg_estimate) = weigh_sign_in_range(
+                db,
+                path,
+                sign_in_index(q.status.is_some(), role_id.is_some(), of_status, of_role),
+                (&filter, &binds),
+                of_view as f64 * pass_rate,
+                row_cost,
+                (in_order_rows, set_rows),
+                long.then_some(pattern.as_str()),
+            )
+            .await?;
         }
         let use_set = use_set && sign_in_range.is_none();
         collected = use_set;
@@ -827,15 +798,7 @@ pub(super) async fn plan_list(
     let arms = vec![arm];
     // Without search or sign-in filter, the view here is a project's status and role: the
     // sums read above are its total.
-    let known_total = (!bounded && group_id.is_none()).then(|| {
-        let n = match (q.status, role_id) {
-            (None, None) => all,
-            (Some(_), None) => of_status,
-            (None, Some(_)) => of_role,
-            (Some(_), Some(_)) => of_both,
-        };
-        n.max(0) as u64
-    });
+    let known_total = (!bounded && group_id.is_none()).then_some(of_view);
     let (count_sql, count_binds) = if !bounded {
         counter.clone()
     } else {
