@@ -48,6 +48,7 @@ where
 pub async fn pg_bulk_begin(db: &app::server::Db) {
     for sql in [
         "DROP INDEX IF EXISTS users_search",
+        "DROP INDEX IF EXISTS users_search_across",
         "ALTER TABLE memberships DISABLE TRIGGER USER",
         "ALTER TABLE group_members DISABLE TRIGGER USER",
     ] {
@@ -82,6 +83,9 @@ pub async fn pg_bulk_end(db: &app::server::Db) {
           GROUP BY gm.group_id, m.role_id, m.status",
         "CREATE INDEX users_search ON users \
          USING gin ((email || ' ' || first_name || ' ' || last_name) gin_trgm_ops)",
+        // As migration 0022 makes it.
+        "CREATE INDEX users_search_across ON users USING gin \
+         (translate(email || ' ' || first_name || ' ' || last_name, ' .@-_+''', 'qqqqqqq') gin_trgm_ops)",
         // Outside a transaction, as VACUUM must be.
         "VACUUM (ANALYZE) users, memberships, group_members, membership_counts, group_counts",
     ] {

@@ -424,7 +424,7 @@ mod tests {
         let pg_idx: BTreeSet<String> = sqlx::query_scalar(
             "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' \
              AND indexname NOT LIKE '%_pkey' AND indexname NOT LIKE '%_key' AND tablename NOT LIKE '_sqlx%' \
-             AND indexname <> 'users_search'",
+             AND indexname NOT IN ('users_search', 'users_search_across')",
         )
         .fetch_all(pg.db.pool())
         .await
@@ -439,16 +439,17 @@ mod tests {
         assert_eq!(console.len(), 5, "{console:?}");
         assert_eq!(lite_idx, pg_idx, "named indexes differ");
         assert!(lite_idx.contains("memberships_by_last_sign_in"));
-        // The search index is the one deliberate difference: FTS5 on SQLite, pg_trgm on PostgreSQL.
+        // The search index is the one deliberate difference: FTS5 on SQLite, two pg_trgm
+        // indexes on PostgreSQL (word by word, and across words: migration 0022).
         let fts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'users_search' AND sql LIKE '%trigram%'")
             .fetch_one(lite.db.pool())
             .await
             .unwrap();
-        let trgm: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_indexes WHERE indexname = 'users_search' AND indexdef LIKE '%gin_trgm_ops%'")
+        let trgm: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pg_indexes WHERE indexname LIKE 'users_search%' AND indexdef LIKE '%gin_trgm_ops%'")
             .fetch_one(pg.db.pool())
             .await
             .unwrap();
-        assert_eq!((fts, trgm), (1, 1));
+        assert_eq!((fts, trgm), (1, 2));
 
         // Migrating again is a no-op.
         lite.db.migrate().await.unwrap();

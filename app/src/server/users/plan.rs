@@ -565,7 +565,7 @@ pub(super) async fn plan_list(
                 of_view as f64 * pass_rate,
                 row_cost,
                 (in_order_rows, set_rows),
-                long.then_some(pattern.as_str()),
+                long.then_some((needle.as_str(), pattern.as_str())),
             )
             .await?;
         }
@@ -641,7 +641,7 @@ pub(super) async fn plan_list(
                     // taken as large unread.
                     let estimate = match (large_set, pg_estimate) {
                         (Some(_), Some(rows)) => Some(rows),
-                        (Some(_), None) => Some(pg_estimated_rows(db, PG_SEARCH, &pattern).await?),
+                        (Some(_), None) => Some(pg_estimated_matches(db, &needle, &pattern).await?),
                         (None, _) => None,
                     }
                     .filter(|&rows| rows >= path.surely_large());
@@ -651,8 +651,12 @@ pub(super) async fn plan_list(
                         None => {
                             pg_id_test(
                                 db,
-                                sqlx::query(&format!("{PG_SEARCH} LIMIT {}", PG_SET_MAX + 1))
-                                    .bind(pattern.clone()),
+                                sqlx::query(&format!(
+                                    "{} LIMIT {}",
+                                    pg_search(&needle),
+                                    PG_SET_MAX + 1
+                                ))
+                                .bind(pattern.clone()),
                             )
                             .await?
                         }
@@ -674,7 +678,8 @@ pub(super) async fn plan_list(
                         None => {
                             let p = next(&mut binds, Bind::Text(pattern));
                             filter += &format!(
-                                " AND m.user_id IN (SELECT id FROM users WHERE (email || ' ' || first_name || ' ' || last_name) ILIKE {p})"
+                                " AND m.user_id IN (SELECT id FROM users WHERE {})",
+                                pg_search_test(&p, &needle)
                             );
                         }
                     }

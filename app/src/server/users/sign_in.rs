@@ -17,7 +17,7 @@ use super::*;
 /// 28 ms as a set and 38 ms counted and read as a range). A sample that met no match says
 /// nothing of a set's size (`ngh`, inactive, never signed in, by name: the first thousand
 /// names are Adas, the Singhs further on), so on PostgreSQL a trigram set (`pattern`) is
-/// weighed at least at its planner's estimate.
+/// weighed at least at its planner's estimate (`search`: the needle and its pattern).
 #[allow(clippy::too_many_arguments)]
 pub(super) async fn weigh_sign_in_range(
     db: &Db,
@@ -27,11 +27,12 @@ pub(super) async fn weigh_sign_in_range(
     passing: f64,
     row_cost: u64,
     (in_order, mut set): (u64, u64),
-    pattern: Option<&str>,
+    search: Option<(&str, &str)>,
 ) -> Result<(Option<&'static str>, Option<u64>), AppError> {
     let mut estimate = None;
-    if let (Backend::Postgres, Some(pattern), true) = (db.backend(), pattern, in_order > 0) {
-        let rows = pg_estimated_rows(db, PG_SEARCH, pattern).await?;
+    if let (Backend::Postgres, Some((needle, pattern)), true) = (db.backend(), search, in_order > 0)
+    {
+        let rows = pg_estimated_matches(db, needle, pattern).await?;
         estimate = Some(rows);
         set = set.max(rows * row_cost * path.pg_set_factor());
     }
