@@ -6,8 +6,9 @@
 -- separators people type (space . @ - _ + ') turned into one letter that few names or
 -- addresses have, so its trigrams span them (`kqm`, `qmi`, `mix`; `nql`). (A digit was tried:
 -- it met the digits of addresses, `00@exa` read `000`.) A needle of short pieces between
--- separators finds its candidates there and tests the text itself; any other keeps the first
--- index, which costs it less (users::pg_sets::reads_across).
+-- separators, one of a single character, finds its candidates there and tests the text
+-- itself; any other keeps the first index, which costs it less
+-- (users::pg_sets::reads_across).
 CREATE INDEX users_search_across ON users
     USING gin (translate(email || ' ' || first_name || ' ' || last_name, ' .@-_+''', 'qqqqqqq') gin_trgm_ops);
 -- The planner's estimate of a search (pg_sets::pg_estimated_matches) reads the statistics of

@@ -784,8 +784,8 @@ async fn sqlite_looks_up_each_rows_invitation_by_person() {
     );
 }
 
-/// PostgreSQL reads a needle of short pieces between separators through the index across
-/// words (migration 0022), and any other through the word-by-word one: the tests'
+/// PostgreSQL reads a needle of short pieces between separators, one of a single character,
+/// through the index across words (migration 0022), and any other through the word-by-word one: the tests'
 /// expressions must stay the indexes' own for the planner to use them at all.
 #[tokio::test]
 async fn postgres_reads_each_needle_through_its_trigram_index() {
@@ -795,7 +795,8 @@ async fn postgres_reads_each_needle_through_its_trigram_index() {
         ("n l", "users_search_across"),
         ("9@ac", "users_search_across"),
         ("o'bri", "users_search_across"),
-        // Pieces long enough to have trigrams of their own.
+        // Pieces long enough to have trigrams of their own, or padded at a word's edge.
+        ("ma ro", "users_search "),
         ("9@acme.te", "users_search "),
         ("ada.lovelace@example.org", "users_search "),
         ("smith", "users_search "),
