@@ -526,6 +526,7 @@ mod explain;
 mod indexes;
 mod pg_sets;
 mod plan;
+mod search_path;
 mod sign_in;
 use budget::*;
 use cost::*;
@@ -534,6 +535,7 @@ use indexes::*;
 use pg_sets::*;
 pub use plan::SUBSTRING_FROM;
 use plan::*;
+use search_path::*;
 use sign_in::*;
 
 #[cfg(test)]
