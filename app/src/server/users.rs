@@ -539,6 +539,8 @@ use search_path::*;
 use sign_in::*;
 
 #[cfg(test)]
+mod index_tests;
+#[cfg(test)]
 mod reference_tests;
 #[cfg(test)]
 mod tests;

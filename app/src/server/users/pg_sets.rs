@@ -65,19 +65,25 @@ fn reads_across(needle: &str) -> bool {
     needle.contains(SEPARATORS) && pieces.clone().all(|n| n <= 3) && pieces.any(|n| n == 1)
 }
 
-/// PostgreSQL: whether a user (a row of `users`) matches `needle`, bound as `p` as an `ILIKE`
-/// pattern, in the form that one of the two trigram indexes finds the candidates of (see
-/// [`reads_across`]). Across words the text itself decides too: the first test is true
-/// wherever the second is, as the mapping keeps every substring a substring.
-pub(super) fn pg_search_test(p: &str, needle: &str) -> String {
+/// PostgreSQL: the test that one of the two trigram indexes finds the candidates of, for
+/// `needle` bound as `p` as an `ILIKE` pattern (see [`reads_across`]).
+fn index_test(p: &str, needle: &str) -> String {
     if reads_across(needle) {
-        format!(
-            "{} ILIKE {} AND {USER_TEXT} ILIKE {p}",
-            across_words(USER_TEXT),
-            across_words(p)
-        )
+        format!("{} ILIKE {}", across_words(USER_TEXT), across_words(p))
     } else {
         format!("{USER_TEXT} ILIKE {p}")
+    }
+}
+
+/// PostgreSQL: whether a user (a row of `users`) matches `needle`, bound as `p` as an `ILIKE`
+/// pattern: the index's test, and across words the text itself too (the first is true
+/// wherever the second is, as the mapping keeps every substring a substring).
+pub(super) fn pg_search_test(p: &str, needle: &str) -> String {
+    let test = index_test(p, needle);
+    if reads_across(needle) {
+        format!("{test} AND {USER_TEXT} ILIKE {p}")
+    } else {
+        test
     }
 }
 
@@ -98,12 +104,8 @@ pub(super) async fn pg_estimated_matches(
     needle: &str,
     pattern: &str,
 ) -> Result<u64, AppError> {
-    let test = if reads_across(needle) {
-        format!("{} ILIKE {}", across_words(USER_TEXT), across_words("$1"))
-    } else {
-        format!("{USER_TEXT} ILIKE $1")
-    };
-    pg_estimated_rows(db, &format!("SELECT id FROM users WHERE {test}"), pattern).await
+    let sql = format!("SELECT id FROM users WHERE {}", index_test("$1", needle));
+    pg_estimated_rows(db, &sql, pattern).await
 }
 
 /// PostgreSQL: the planner's estimate of how many rows `sql` (with `$1` bound to `pattern`)
