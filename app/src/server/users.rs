@@ -293,6 +293,8 @@ struct Trace {
     sign_in_range: bool,
     /// Whether a PostgreSQL trigram set was taken to be large from its estimate.
     estimated: bool,
+    /// Whether a PostgreSQL trigram set was read to weigh a sign-in range.
+    set_weighed: bool,
 }
 
 /// [`list_given`], and how it found the page.
@@ -388,6 +390,7 @@ async fn list_traced(
             budget_met,
             sign_in_range: plan.sign_in_range,
             estimated: plan.estimated,
+            set_weighed: plan.set_weighed,
         },
     ))
 }

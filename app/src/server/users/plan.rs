@@ -44,6 +44,8 @@ pub(super) struct ListPlan {
     pub(super) sign_in_range: bool,
     /// Whether a PostgreSQL trigram set was taken to be large from the planner's estimate.
     pub(super) estimated: bool,
+    /// Whether a PostgreSQL trigram set was read to weigh a sign-in range.
+    pub(super) set_weighed: bool,
 }
 
 impl ListPlan {
@@ -235,6 +237,7 @@ pub(super) async fn plan_list(
             budget: None,
             sign_in_range: false,
             estimated: false,
+            set_weighed: false,
         }));
     }
     // The rows the page and its count read: up to the count's cap when counted.
@@ -391,6 +394,7 @@ pub(super) async fn plan_list(
             budget: None,
             sign_in_range: false,
             estimated: false,
+            set_weighed: false,
         }));
     }
     // A short needle's set is drawn from the narrower of the view's status and role ranges
@@ -420,6 +424,8 @@ pub(super) async fn plan_list(
     let mut sign_in_range = None;
     // Whether a PostgreSQL trigram set is taken to be large from its estimate (below).
     let mut estimated = false;
+    // Whether a PostgreSQL trigram set was read to weigh a sign-in range (`sign_in.rs`).
+    let mut set_weighed = false;
     if !needle.is_empty() {
         // A search is a test of each row read in the view's order, or a set of matches
         // collected from an index (the trigram index; for a short needle, the email and name
@@ -466,13 +472,15 @@ pub(super) async fn plan_list(
         // once asked (below).
         let pattern = format!("%{}%", escape_like(&needle));
         let mut pg_estimate = None;
+        // A PostgreSQL trigram set read whole while weighing the sign-in range.
+        let mut set_read = None;
         // A last-sign-in filter may leave few of the view's rows: their own range of a
         // sign-in index may cost less than either path (`sign_in.rs`).
         if let (true, Some((in_order_rows, set_rows))) = (
             q.last_sign_in.is_some() && q.sort != UserSort::LastSignIn && group_id.is_none(),
             sampled,
         ) {
-            (sign_in_range, pg_estimate) = weigh_sign_in_range(
+            let weighed = weigh_sign_in_range(
                 db,
                 path,
                 sign_in_index(q.status.is_some(), role_id.is_some(), of_status, of_role),
@@ -483,6 +491,9 @@ pub(super) async fn plan_list(
                 long.then_some((needle.as_str(), pattern.as_str())),
             )
             .await?;
+            (sign_in_range, pg_estimate) = (weighed.chosen, weighed.estimate);
+            set_weighed = weighed.read.is_some();
+            set_read = weighed.read.flatten();
         }
         let use_set = use_set && sign_in_range.is_none();
         collected = use_set;
@@ -553,17 +564,21 @@ pub(super) async fn plan_list(
                     // the first row is read (`p.test`, 200,538 matches: 470 ms for the first
                     // 20,001). Where a read in order is tried first anyway, a set the
                     // planner estimates far over what could be written into the query is
-                    // taken as large unread.
-                    let estimate = match (large_set, pg_estimate) {
-                        (Some(_), Some(rows)) => Some(rows),
-                        (Some(_), None) => Some(pg_estimated_matches(db, &needle, &pattern).await?),
-                        (None, _) => None,
+                    // taken as large unread. (A set read whole while weighing the sign-in
+                    // range is known.)
+                    let estimate = match (large_set, pg_estimate, &set_read) {
+                        (_, _, Some(_)) | (None, _, _) => None,
+                        (Some(_), Some(rows), None) => Some(rows),
+                        (Some(_), None, None) => {
+                            Some(pg_estimated_matches(db, &needle, &pattern).await?)
+                        }
                     }
                     .filter(|&rows| rows >= path.surely_large());
                     estimated = estimate.is_some();
-                    let (n, ids) = match estimate {
-                        Some(rows) => (rows, None),
-                        None => {
+                    let (n, ids) = match (estimate, set_read.take()) {
+                        (_, Some(read)) => read,
+                        (Some(rows), None) => (rows, None),
+                        (None, None) => {
                             pg_id_test(
                                 db,
                                 sqlx::query(&format!(
@@ -739,5 +754,6 @@ pub(super) async fn plan_list(
         budget: budgeted,
         sign_in_range: sign_in_range.is_some(),
         estimated,
+        set_weighed,
     }))
 }
