@@ -95,6 +95,18 @@ pub(super) fn pg_search(needle: &str) -> String {
     )
 }
 
+/// PostgreSQL: a trigram set's ids read up to `limit` + 1 (`pattern`: the needle as an `ILIKE`
+/// pattern), as [`pg_id_test`] gives them.
+pub(super) async fn pg_set_ids(
+    db: &Db,
+    needle: &str,
+    pattern: &str,
+    limit: u64,
+) -> Result<(u64, Option<String>), AppError> {
+    let sql = format!("{} LIMIT {}", pg_search(needle), limit + 1);
+    pg_id_test(db, sqlx::query(&sql).bind(pattern.to_string())).await
+}
+
 /// PostgreSQL: the planner's estimate of a trigram set's size, from the statistics of the
 /// expression of the index the needle's set is read through. (Of the two tests of
 /// [`pg_search_test`] across words it would take the second as independent of the first,

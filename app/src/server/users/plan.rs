@@ -578,18 +578,7 @@ pub(super) async fn plan_list(
                     let (n, ids) = match (estimate, set_read.take()) {
                         (_, Some(read)) => read,
                         (Some(rows), None) => (rows, None),
-                        (None, None) => {
-                            pg_id_test(
-                                db,
-                                sqlx::query(&format!(
-                                    "{} LIMIT {}",
-                                    pg_search(&needle),
-                                    PG_SET_MAX + 1
-                                ))
-                                .bind(pattern.clone()),
-                            )
-                            .await?
-                        }
+                        (None, None) => pg_set_ids(db, &needle, &pattern, PG_SET_MAX).await?,
                     };
                     large = large_set.is_some_and(|limit| n > limit);
                     large_ids = large && ids.is_some();

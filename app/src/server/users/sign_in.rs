@@ -48,13 +48,8 @@ pub(super) async fn weigh_sign_in_range(
         let unknown = set == 0;
         set = set.max(rows * per_match);
         if set_is_unsure(unknown, in_order, set, range_cost) {
-            let limit = ((range_cost / per_match.max(1) as f64) as u64).min(PG_SET_MAX);
-            let (n, ids) = pg_id_test(
-                db,
-                sqlx::query(&format!("{} LIMIT {}", pg_search(needle), limit + 1))
-                    .bind(pattern.to_string()),
-            )
-            .await?;
+            let limit = ((range_cost / per_match as f64) as u64).min(PG_SET_MAX);
+            let (n, ids) = pg_set_ids(db, needle, pattern, limit).await?;
             set = set.max(n * per_match);
             read = Some((n <= limit).then_some((n, ids)));
         }
