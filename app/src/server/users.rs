@@ -531,6 +531,7 @@ mod pg_sets;
 mod plan;
 mod search_path;
 mod sign_in;
+mod sqlite_phrase;
 use budget::*;
 use cost::*;
 pub use explain::explain;
@@ -540,6 +541,8 @@ pub use plan::SUBSTRING_FROM;
 use plan::*;
 use search_path::*;
 use sign_in::*;
+pub(crate) use sqlite_phrase::TextSample;
+use sqlite_phrase::*;
 
 #[cfg(test)]
 mod index_tests;

@@ -76,7 +76,14 @@ pub struct Db {
     /// need the database are answered at once with 503 instead of each waiting out a connect
     /// timeout. Always true on SQLite (a file next to the process).
     up: Arc<AtomicBool>,
+    /// Per project, a sample of its members' searchable text and when it was read
+    /// (`server::users::sqlite_phrase`): with the handle, so each database has its own.
+    pub(crate) text_samples: Arc<std::sync::Mutex<TextSamples>>,
 }
+
+/// See [`Db::text_samples`].
+pub(crate) type TextSamples =
+    std::collections::HashMap<i64, (std::time::Instant, Arc<crate::server::users::TextSample>)>;
 
 /// How long a health check waits for the database before calling it unreachable.
 pub const HEALTH_TIMEOUT: Duration = Duration::from_millis(800);
@@ -133,6 +140,7 @@ impl Db {
                     write: pool,
                     backend,
                     up: Arc::new(AtomicBool::new(true)),
+                    text_samples: Arc::default(),
                 };
                 db.watch_health();
                 Ok(db)
@@ -161,6 +169,7 @@ impl Db {
                     write,
                     backend,
                     up: Arc::new(AtomicBool::new(true)),
+                    text_samples: Arc::default(),
                 })
             }
         }

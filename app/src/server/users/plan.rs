@@ -529,7 +529,15 @@ pub(super) async fn plan_list(
         } else if long {
             match db.backend() {
                 Backend::Sqlite => {
-                    let phrase = format!("\"{}\"", needle.replace('"', "\"\""));
+                    let (phrase, piece) = sqlite_phrase(db, project_id, &needle).await?;
+                    // Looked up by a piece of the needle, each candidate is tested against
+                    // the whole.
+                    if piece {
+                        filter += &format!(
+                            " AND {}",
+                            search_test(db.backend(), "m", &mut binds, &needle)
+                        );
+                    }
                     // A set that proves small is looked up from the probe's ids.
                     let small = match large_set {
                         Some(limit) => {

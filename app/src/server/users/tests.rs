@@ -668,16 +668,7 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
         } else {
             format!("rare{i:04}@sparse.test")
         };
-        let new = store::NewUser {
-            email: &email,
-            first_name: "",
-            last_name: "",
-            password_hash: None,
-            status: "active",
-            is_superadmin: false,
-        };
-        let id = store::insert_user(&mut tx, &new).await.unwrap();
-        store::add_membership(&mut tx, pid, id, role).await.unwrap();
+        add_nameless_member(&mut tx, pid, role, &email).await;
     }
     tx.commit().await.unwrap();
     // The first rows by email hold the 20 rare ones ("rare…" sorts before "user…") and 980
@@ -754,3 +745,70 @@ db_test!(bounded_counts_and_dense_needles, |db: Db| async move {
     let all = list(&db, pid, &UserQuery::default()).await.unwrap();
     assert_eq!((all.total, all.more), (dense as u64 + 20, false));
 });
+
+// A needle whose tail nearly every address holds (`.mix`) is looked up on SQLite by its rare
+// piece, and each candidate tested against the whole: the rows that hold the piece but not
+// the needle are left out, on every path.
+db_test!(
+    a_needle_with_a_common_tail_keeps_exact_rows,
+    |db: Db| async move {
+        let mut tx = db.begin().await.unwrap();
+        let pid = store::create_project(&mut tx, "tail", "Tail")
+            .await
+            .unwrap();
+        let role = store::role_id(&mut tx, pid, "end_user").await.unwrap();
+        for i in 0..600 {
+            let email = match i % 20 {
+                0 => format!("singh.mix{i:03}@corp.test"),
+                1 if i < 40 => format!("singh.max{i:03}@other.test"),
+                _ => format!("user{i:03}.mix@corp.test"),
+            };
+            add_nameless_member(&mut tx, pid, role, &email).await;
+        }
+        tx.commit().await.unwrap();
+        if db.backend() == Backend::Sqlite {
+            let (phrase, piece) = sqlite_phrase(&db, pid, "singh.mix").await.unwrap();
+            assert_eq!((phrase.as_str(), piece), ("\"singh.m\"", true));
+        }
+        let want: Vec<String> = (0..600)
+            .step_by(20)
+            .map(|i| format!("singh.mix{i:03}@corp.test"))
+            .collect();
+        for path in [
+            SearchPath::Index,
+            SearchPath::Scan,
+            SearchPath::Auto,
+            SearchPath::Tight,
+        ] {
+            let q = UserQuery {
+                q: "singh.mix".into(),
+                sort: UserSort::Email,
+                desc: false,
+                size: 50,
+                ..UserQuery::default()
+            };
+            let page = list_with(&db, pid, &q, path).await.unwrap();
+            let emails: Vec<String> = page.items.iter().map(|r| r.email.clone()).collect();
+            assert_eq!((emails, page.total), (want.clone(), 30), "{path:?}");
+        }
+    }
+);
+
+/// An active member with an email and no name.
+async fn add_nameless_member(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    pid: i64,
+    role: i64,
+    email: &str,
+) {
+    let new = store::NewUser {
+        email,
+        first_name: "",
+        last_name: "",
+        password_hash: None,
+        status: "active",
+        is_superadmin: false,
+    };
+    let id = store::insert_user(tx, &new).await.unwrap();
+    store::add_membership(tx, pid, id, role).await.unwrap();
+}
