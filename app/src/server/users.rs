@@ -547,6 +547,8 @@ use sqlite_phrase::*;
 #[cfg(test)]
 mod index_tests;
 #[cfg(test)]
+mod needle_tests;
+#[cfg(test)]
 mod reference_tests;
 #[cfg(test)]
 mod tests;

@@ -36,8 +36,8 @@ pub(super) async fn sqlite_phrase(
     if needle.chars().count() < 4 {
         return Ok((quote(needle), false));
     }
-    let rows = text_sample(db, project_id).await?;
-    Ok(match rarest_piece(needle, &rows) {
+    let sample = text_sample(db, project_id).await?;
+    Ok(match rarest_piece(needle, &sample) {
         Some(piece) => (quote(&piece), true),
         None => (quote(needle), false),
     })
@@ -80,9 +80,9 @@ impl TextSample {
 /// [`SAMPLE_FOR`].
 async fn text_sample(db: &Db, project_id: i64) -> Result<Arc<TextSample>, AppError> {
     let cache = || db.text_samples.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((at, rows)) = cache().get(&project_id) {
+    if let Some((at, sample)) = cache().get(&project_id) {
         if at.elapsed() < SAMPLE_FOR {
-            return Ok(rows.clone());
+            return Ok(sample.clone());
         }
     }
     // MIN and MAX each in its own subquery: together in one they read the whole range.
@@ -99,9 +99,9 @@ async fn text_sample(db: &Db, project_id: i64) -> Result<Arc<TextSample>, AppErr
     .bind(project_id)
     .fetch_all(db.pool())
     .await?;
-    let rows = Arc::new(TextSample::new(rows));
-    cache().insert(project_id, (std::time::Instant::now(), rows.clone()));
-    Ok(rows)
+    let sample = Arc::new(TextSample::new(rows));
+    cache().insert(project_id, (std::time::Instant::now(), sample.clone()));
+    Ok(sample)
 }
 
 /// The piece of `needle` to look up instead of the whole, judging by `sample` (of the
@@ -115,9 +115,8 @@ fn rarest_piece(needle: &str, sample: &TextSample) -> Option<String> {
         return None;
     }
     let text = |from: usize, to: usize| chars[from..to].iter().collect::<String>();
-    let holding = |piece: &str| sample.holding(piece);
     let counts: Vec<usize> = (0..chars.len() - 2)
-        .map(|i| holding(&text(i, i + 3)))
+        .map(|i| sample.holding(&text(i, i + 3)))
         .collect();
     let rarest = counts.iter().copied().min().unwrap_or(0);
     let common =
@@ -125,7 +124,7 @@ fn rarest_piece(needle: &str, sample: &TextSample) -> Option<String> {
     if !counts.iter().any(|&c| common(c)) {
         return None;
     }
-    let whole = holding(needle);
+    let whole = sample.holding(needle);
     let mut best: Option<((usize, std::cmp::Reverse<usize>), String)> = None;
     let mut start = 0;
     for end in 0..=counts.len() {
@@ -134,7 +133,7 @@ fn rarest_piece(needle: &str, sample: &TextSample) -> Option<String> {
         }
         if end > start {
             let piece = text(start, end + 2);
-            let extra = holding(&piece).saturating_sub(whole);
+            let extra = sample.holding(&piece).saturating_sub(whole);
             let left_out = counts.len() - (end - start);
             let rank = (extra, std::cmp::Reverse(end - start));
             if whole * left_out > extra * EXTRA_COST && best.as_ref().is_none_or(|(r, _)| rank < *r)
